@@ -1,0 +1,1 @@
+"""Entry point package: settings, the tutor core, storage and the front ends."""
