@@ -89,7 +89,8 @@ class RunResult:
         data = asdict(self)
         data["status"] = self.status.value
         data["probes"] = {name: asdict(p) for name, p in self.probes.items()}
-        return encode_floats(data)  # type: ignore[no-any-return]
+        encoded: dict[str, Any] = encode_floats(data)
+        return encoded
 
 
 # JSON has no NaN or infinity: they travel as tagged strings and come back as floats.
