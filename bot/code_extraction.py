@@ -1,0 +1,79 @@
+"""Find the learner's code in what they sent: a Discord-style message or a plain file.
+
+One place for this rule, used by every front end and by the CLI commands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# An opening fence: ``` plus an optional language tag on the same line.
+_FENCE_OPEN = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*$", re.MULTILINE)
+_FENCE_CLOSE = re.compile(r"^[ \t]*```[ \t]*$", re.MULTILINE)
+_PYTHON_TAGS = {"python", "py", "python3", "py3", ""}
+
+HOW_TO_FORMAT = (
+    "Put your code in a fenced block: a line with ```python, then your code, "
+    "then a line with only ``` to close it."
+)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    code: str | None  # None when there is nothing to grade
+    fenced: bool  # the code came from a fenced block
+    problem: str | None = None  # why no code was found, in the sender's terms
+
+
+def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
+    """Return the first Python fenced block, or the whole text when fences are optional.
+
+    `require_fence=True` is for chat messages: text without a fence is conversation, not a
+    submission, and an opened but unclosed fence is reported so the sender can fix it.
+    """
+    text = text.replace("\r\n", "\n")
+    blocks = _fenced_blocks(text)
+    python_blocks = [code for tag, code in blocks if tag.lower() in _PYTHON_TAGS]
+    if python_blocks:
+        return Extraction(code=python_blocks[0], fenced=True)
+    if blocks:
+        return Extraction(
+            code=None,
+            fenced=True,
+            problem="That code block isn't tagged as Python. " + HOW_TO_FORMAT,
+        )
+    if _has_unclosed_fence(text):
+        return Extraction(
+            code=None, fenced=False, problem="Your code block is never closed. " + HOW_TO_FORMAT
+        )
+    # Inline `single backticks` or a stray fence mid-line are not code blocks.
+    if "```" in text:
+        return Extraction(code=None, fenced=False, problem=HOW_TO_FORMAT)
+    if require_fence:
+        return Extraction(code=None, fenced=False, problem=None)
+    if not text.strip():
+        return Extraction(code=None, fenced=False, problem="There is no code in it.")
+    return Extraction(code=text, fenced=False)
+
+
+def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(language tag, code) for each closed fenced block, in order."""
+    blocks: list[tuple[str, str]] = []
+    pos = 0
+    while (opening := _FENCE_OPEN.search(text, pos)) is not None:
+        closing = _FENCE_CLOSE.search(text, opening.end())
+        if closing is None:
+            break
+        code = text[opening.end() + 1 : closing.start()]
+        blocks.append((opening.group(1), code.rstrip("\n") + "\n" if code.strip() else ""))
+        pos = closing.end()
+    # Discord also accepts ```python code``` on one line; treat it like a block.
+    if not blocks:
+        for match in re.finditer(r"```(?:python|py)?[ \t]+([^`\n][^`]*?)```", text):
+            blocks.append(("python", match.group(1).strip() + "\n"))
+    return blocks
+
+
+def _has_unclosed_fence(text: str) -> bool:
+    return _FENCE_OPEN.search(text) is not None
