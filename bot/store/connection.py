@@ -1,0 +1,73 @@
+"""The one aiosqlite connection the app owns, and how it is used safely from many tasks.
+
+aiosqlite runs every statement on one thread in order, but coroutines interleave between
+awaits: without a lock, task B's statements would land inside task A's open transaction.
+So every use of the connection, read or write, holds one asyncio lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+# Another process (a second bot, or the terminal on the same file) may hold the write
+# lock briefly; wait for it rather than failing the learner's submission.
+BUSY_TIMEOUT_MS = 10_000
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+async def connect(path: str | Path) -> aiosqlite.Connection:
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we write BEGIN/COMMIT ourselves, nothing implicit.
+    db = await aiosqlite.connect(str(path), isolation_level=None)
+    try:
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        await db.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed attempt survives power loss, not only a crash of the bot.
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+class Connection:
+    """Serialised access to one aiosqlite connection."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: everything inside commits together or not at all."""
+        async with self._lock:
+            # IMMEDIATE takes the write lock now, so a concurrent writer in another
+            # process waits at BEGIN instead of failing halfway through.
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        async with self._lock, self.db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        async with self._lock, self.db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self.db.close()
