@@ -1,0 +1,70 @@
+"""Which layers this host can provide, found out in a throwaway child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import time
+
+from sandbox.os_layers.paths import default_readable_paths
+from sandbox.os_layers.stack import LAYER_NAMES, apply_child, check_names, prepare_zygote
+from sandbox.os_layers.status import LayerStatus
+
+PROBE_TIMEOUT_S = 10.0
+
+
+class ProbeError(RuntimeError):
+    """The probe child died or never answered: something is badly broken."""
+
+
+def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
+    """Fork a child that does what the zygote and a sandbox child do, and report the
+    layers it ended up with. The calling process is left unchanged."""
+    layers = frozenset(LAYER_NAMES) if enabled is None else enabled
+    check_names(layers)
+    paths = default_readable_paths()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never returns
+        _child(layers, paths, read_fd, write_fd)
+    os.close(write_fd)
+    try:
+        payload = _read_all(read_fd, pid)
+    finally:
+        os.close(read_fd)
+    _, wait_status = os.waitpid(pid, 0)
+    if not payload:
+        raise ProbeError(f"probe child reported nothing (wait status {wait_status})")
+    return [LayerStatus.from_json(item) for item in json.loads(payload)]
+
+
+def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int) -> None:
+    code = 1
+    try:
+        os.close(read_fd)
+        prepare_zygote(layers)
+        statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
+        data = json.dumps([status.to_json() for status in statuses]).encode()
+        while data:
+            data = data[os.write(write_fd, data) :]
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int, pid: int) -> bytes:
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + PROBE_TIMEOUT_S
+    while True:
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(remaining, 0))
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise ProbeError(f"probe child did not answer within {PROBE_TIMEOUT_S:.0f} s")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)

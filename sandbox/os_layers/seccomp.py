@@ -1,0 +1,151 @@
+"""A classic-BPF seccomp filter: deny process creation, networking, filesystem changes and
+kernel-attack surface with EPERM (Python raises PermissionError), allow everything else."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import functools
+import os
+import sys
+
+from sandbox.os_layers import _libc
+from sandbox.os_layers.status import LayerStatus
+from sandbox.os_layers.syscall_tables import ARCHES, X32_SYSCALL_BIT, Arch
+
+NAME = "seccomp"
+
+# BPF opcodes (linux/filter.h) and seccomp return values (linux/seccomp.h).
+_LD_W_ABS = 0x20
+_JEQ_K = 0x15
+_JGE_K = 0x35
+_JSET_K = 0x45
+_RET_K = 0x06
+RET_KILL_PROCESS = 0x80000000
+RET_ERRNO = 0x00050000
+RET_ALLOW = 0x7FFF0000
+# struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6].
+_OFF_NR = 0
+_OFF_ARCH = 4
+_OFF_ARGS = 16
+
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = (
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    )
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter)))
+
+
+Insn = tuple[int, int, int, int]  # (code, jt, jf, k), as in struct sock_filter
+Target = int | str  # a relative jump offset, or the name of a label
+_Item = tuple[int, Target, Target, int] | str  # an instruction, or a label marking a position
+
+
+def _stmt(code: int, k: int) -> _Item:
+    return (code, 0, 0, k)
+
+
+def _jump(code: int, k: int, jt: Target = 0, jf: Target = 0) -> _Item:
+    return (code, jt, jf, k)
+
+
+def _assemble(items: list[_Item]) -> list[Insn]:
+    """Resolve label names into the relative (8-bit) offsets classic BPF jumps use."""
+    labels: dict[str, int] = {}
+    position = 0
+    for item in items:
+        if isinstance(item, str):
+            labels[item] = position
+        else:
+            position += 1
+    program: list[Insn] = []
+    for item in items:
+        if isinstance(item, str):
+            continue
+        code, jt, jf, k = item
+        pc = len(program)
+        offsets = [labels[t] - pc - 1 if isinstance(t, str) else t for t in (jt, jf)]
+        if not all(0 <= offset <= 255 for offset in offsets):
+            raise ValueError(f"BPF jump out of range at instruction {pc}: {offsets}")
+        program.append((code, offsets[0], offsets[1], k))
+    return program
+
+
+def build_program(arch: Arch) -> list[Insn]:
+    """Arch check, the open family (its flags decide), then one compare per denied syscall.
+    A flat list is the shortest program, and length is what the kernel's per-child check
+    and JIT cost; the kernel caches "allow" for argument-independent syscalls anyway."""
+    items: list[_Item] = [
+        _stmt(_LD_W_ABS, _OFF_ARCH),
+        _jump(_JEQ_K, arch.audit_arch, jt=1),
+        _stmt(_RET_K, RET_KILL_PROCESS),  # another ABI (i386, arm32) would dodge the table
+        _stmt(_LD_W_ABS, _OFF_NR),
+    ]
+    if arch.has_x32:
+        items.append(_jump(_JGE_K, X32_SYSCALL_BIT, jt="eperm"))
+    items.append(_jump(_JEQ_K, arch.openat2, jt="enosys"))
+    for nr, flags_arg in arch.open_flags_arg.items():
+        after = f"after_open_{nr}"
+        items += [
+            _jump(_JEQ_K, nr, jf=after),
+            # The low 32 bits of the argument (little-endian) hold every O_* bit we test.
+            _stmt(_LD_W_ABS, _OFF_ARGS + 8 * flags_arg),
+            _jump(_JSET_K, WRITE_FLAGS, jt="eperm", jf="allow"),
+            after,
+        ]
+    items += [_jump(_JEQ_K, nr, jt="eperm") for nr in sorted(set(arch.denied.values()))]
+    items += [
+        "allow",
+        _stmt(_RET_K, RET_ALLOW),
+        "eperm",
+        _stmt(_RET_K, RET_ERRNO | errno.EPERM),
+        "enosys",
+        _stmt(_RET_K, RET_ERRNO | errno.ENOSYS),
+    ]
+    return _assemble(items)
+
+
+@functools.cache
+def _compiled(machine: str) -> ctypes.Array[_SockFilter]:
+    program = build_program(ARCHES[machine])
+    return (_SockFilter * len(program))(*(_SockFilter(*insn) for insn in program))
+
+
+def _unsupported() -> LayerStatus | None:
+    if sys.byteorder != "little" or _libc.MACHINE not in ARCHES:
+        return LayerStatus(NAME, False, f"no filter for architecture {_libc.MACHINE!r}")
+    return None
+
+
+def prepare() -> None:
+    """In the zygote: build the filter once, so each child only installs it."""
+    if _unsupported() is None:
+        _compiled(_libc.MACHINE)
+
+
+def apply() -> LayerStatus:
+    unsupported = _unsupported()
+    if unsupported is not None:
+        return unsupported
+    program = _compiled(_libc.MACHINE)
+    _libc.set_no_new_privs()  # required for an unprivileged filter; harmless as root
+    fprog = _SockFprog(len(program), program)
+    try:
+        _libc.prctl(_libc.PR_SET_SECCOMP, _libc.SECCOMP_MODE_FILTER, ctypes.byref(fprog))
+    except OSError as exc:  # EINVAL: a kernel built without CONFIG_SECCOMP_FILTER
+        return LayerStatus(NAME, False, f"prctl(PR_SET_SECCOMP) failed: {exc.strerror}")
+    return LayerStatus(
+        NAME,
+        True,
+        f"{len(program)}-instruction filter: no processes, exec, sockets, file writes or "
+        "filesystem changes, ptrace, mounts, namespaces, bpf, io_uring (EPERM)",
+    )
