@@ -1,0 +1,142 @@
+"""Comparing a learner's probe value with the reference, and saying why they differ.
+
+Messages follow learntools: name the expression, show what it gave and what was expected,
+and when the value matches a known beginner mistake, say which one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lessons.checking import Context
+from sandbox.result import ProbeValue
+
+RTOL = 1e-6
+ATOL = 1e-9
+_NUMBER_KINDS = {"float", "int"}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """What a known mistake would have produced on the same data, and what to tell the learner.
+
+    `value` is computed by trusted code in the lesson's checks from the run's data, so it
+    changes with the seed just like the expected value.
+    """
+
+    value: Any
+    why: str
+
+
+def fmt(value: Any) -> str:
+    """A value the way a learner would want to read it: four significant digits."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, float | int | np.floating | np.integer):
+        return f"{float(value):.4g}" if isinstance(value, float | np.floating) else str(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            return repr(value)[:120]
+        if array.ndim == 0:
+            return fmt(float(array))
+        if array.ndim == 1 and array.size <= 8:
+            return "[" + ", ".join(fmt(float(v)) for v in array) + "]"
+        return np.array2string(array, precision=4, threshold=8, edgeitems=2, separator=", ")
+    return repr(value)[:120]
+
+
+def as_array(value: Any) -> np.ndarray | None:
+    """Numbers, lists and arrays as a float array; None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array
+
+
+def same(got: Any, want: Any) -> bool:
+    """Equal up to floating-point rounding, and of the same shape."""
+    a, b = as_array(got), as_array(want)
+    if a is None or b is None or a.shape != b.shape:
+        return False
+    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+
+
+def is_number(probe: ProbeValue) -> bool:
+    return probe.kind in _NUMBER_KINDS or (probe.kind == "ndarray" and probe.shape == ())
+
+
+def probe_problem(probe: ProbeValue, label: str) -> str | None:
+    """Why a probe has no usable value (not defined, raised, still a placeholder), or None."""
+    if not probe.ok:
+        error = probe.error
+        if error is None:
+            return f"`{label}` could not be evaluated."
+        if error.type == "NameError":
+            match = re.search(r"name '([^']+)' is not defined", error.message)
+            name = match.group(1) if match else label
+            return f"`{name}` is not defined: your code needs to create it."
+        where = ""
+        if error.line is not None:
+            source = f": `{error.source_line.strip()}`" if error.source_line else ""
+            where = f" (line {error.line}{source})"
+        return f"`{label}` raised {error.type}: {error.message}{where}."
+    if probe.kind == "other" and probe.value == "ellipsis":
+        return f"`{label}` is still `...`: replace the placeholder with your code."
+    return None
+
+
+def expect_function(ctx: Context, probe: str, signature: str) -> str | None:
+    """`probe` names a function the learner must define, e.g. signature "mse(y_true, y_pred)"."""
+    name = signature.split("(")[0]
+    got = ctx.got[probe]
+    if (problem := probe_problem(got, name)) is not None:
+        if got.error is not None and got.error.type == "NameError":
+            return f"`{name}` is not defined. Define it with `def {signature}:`."
+        return problem
+    if got.kind != "function":
+        return f"`{name}` should be a function, but it is a {got.kind}. Use `def {signature}:`."
+    return None
+
+
+def expect_value(
+    ctx: Context, probe: str, label: str | None = None, mistakes: Sequence[Mistake] = ()
+) -> str | None:
+    """The learner's `probe` equals the reference's; otherwise explain the difference."""
+    label = label or probe
+    got, want = ctx.got[probe], ctx.want[probe]
+    if (problem := probe_problem(got, label)) is not None:
+        return problem
+    verb = "returned" if "(" in label else "is"
+    if same(got.value, want.value):
+        return None
+    shown = f"`{label}` {verb} {fmt(got.value)}, expected {fmt(want.value)}"
+    for mistake in mistakes:
+        if same(got.value, mistake.value):
+            return f"{shown}: {mistake.why}"
+    if got.kind == "none":
+        hint = " Did you forget to `return` it?" if verb == "returned" else ""
+        return f"`{label}` {verb} None, expected {fmt(want.value)}.{hint}"
+    if is_number(want) and not is_number(got):
+        size = f" of {len(got.value)} values" if isinstance(got.value, list) else ""
+        return (
+            f"`{label}` {verb} a {_kind_name(got)}{size} ({fmt(got.value)}), "
+            f"expected a single number ({fmt(want.value)})."
+        )
+    if want.shape is not None and got.shape != want.shape:
+        got_shape = "no shape" if got.shape is None else f"shape {got.shape}"
+        return f"`{label}` has {got_shape}, expected an array of shape {want.shape}."
+    return shown + "."
+
+
+def _kind_name(probe: ProbeValue) -> str:
+    return {"ndarray": "NumPy array", "none": "None"}.get(probe.kind, probe.kind)

@@ -1,0 +1,225 @@
+"""Lesson 4 checks: MSE, then one gradient-descent step on y = w * x."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from lessons.checking import Check, Context
+from lessons.expect import Mistake, expect_function, expect_value, fmt, is_number, probe_problem
+
+EXAMPLE = ([1, 2, 3], [1, 2, 5])  # small enough to check by hand in the message
+METRICS = ("loss_before", "loss_after", "w")
+
+
+def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    n = int(rng.integers(8, 13))
+    x = np.round(rng.uniform(-2, 2, n), 2)
+    true_w = float(rng.uniform(1.5, 3.5) * rng.choice([-1, 1]))
+    y = np.round(true_w * x + rng.normal(0, 0.3, n), 2)
+    # lr stays well below 1 / mean(x**2), so one step always lowers the loss.
+    return {
+        "x": x,
+        "y": y,
+        "w": round(float(rng.uniform(-1, 1)), 2),
+        "lr": float(rng.choice([0.05, 0.1, 0.15])),
+    }
+
+
+def seeded_pair(data: Mapping[str, Any]) -> tuple[list[float], list[float]]:
+    """A second, seed-dependent mse input, so a hard-coded answer cannot pass."""
+    return (
+        [round(float(v), 1) for v in data["y"][:4]],
+        [round(float(v), 1) for v in data["x"][:4]],
+    )
+
+
+def probes(data: Mapping[str, Any]) -> dict[str, str]:
+    a, b = seeded_pair(data)
+    return {
+        "mse": "mse",
+        "mse_example": f"mse({EXAMPLE[0]}, {EXAMPLE[1]})",
+        "mse_seeded": f"mse({a}, {b})",
+        "loss_before": "loss_before",
+        "grad": "grad",
+        "w": "w",
+        "loss_after": "loss_after",
+    }
+
+
+def mse_mistakes(y_true: Any, y_pred: Any) -> list[Mistake]:
+    d = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)
+    return [
+        Mistake(
+            float(np.sum(d**2)),
+            "it looks like you summed the squared errors instead of averaging them.",
+        ),
+        Mistake(
+            float(np.mean(np.abs(d))),
+            "it looks like you averaged the absolute differences. Square them instead.",
+        ),
+        Mistake(
+            float(np.mean(d) ** 2),
+            "it looks like you squared the mean difference. Square each difference first, "
+            "then take the mean.",
+        ),
+        Mistake(
+            float(np.mean(d)),
+            "it looks like you averaged the differences without squaring them, so positive "
+            "and negative gaps cancel out.",
+        ),
+        Mistake(
+            float(np.sqrt(np.mean(d**2))),
+            "that is the square root of the MSE (the RMSE). Stop at the mean.",
+        ),
+        Mistake(
+            (d**2).tolist(),
+            "those are the squared differences themselves. Average them into one number "
+            "with `np.mean`.",
+        ),
+    ]
+
+
+def _mse_value(ctx: Context) -> str | None:
+    a, b = seeded_pair(ctx.data)
+    for probe, args in (("mse_example", EXAMPLE), ("mse_seeded", (a, b))):
+        got = ctx.got[probe]
+        if not got.ok and got.error is not None and "list" in got.error.message:
+            return (
+                f"`mse({args[0]}, {args[1]})` raised {got.error.type}: {got.error.message}. "
+                "Python lists don't subtract element by element: convert the inputs with "
+                "`np.asarray` first."
+            )
+        label = f"mse({args[0]}, {args[1]})"
+        if (failure := expect_value(ctx, probe, label, mse_mistakes(*args))) is not None:
+            return failure
+    return None
+
+
+def _step(data: Mapping[str, Any]) -> tuple[float, float, float]:
+    """Trusted (w before, grad, w after) for the diagnoses."""
+    x, y, w, lr = data["x"], data["y"], data["w"], data["lr"]
+    grad = float(np.mean(2 * (w * x - y) * x))
+    return w, grad, w - lr * grad
+
+
+def _loss_before(ctx: Context) -> str | None:
+    x, y = ctx.data["x"], ctx.data["y"]
+    _, _, w_new = _step(ctx.data)
+    mistakes = [
+        Mistake(
+            float(np.mean((y - w_new * x) ** 2)),
+            "that is the loss *after* the step. Compute `loss_before` before you change `w`.",
+        ),
+        Mistake(
+            float(np.mean((y - x) ** 2)), "you compared `y` with `x`; the prediction is `w * x`."
+        ),
+    ]
+    return expect_value(ctx, "loss_before", mistakes=mistakes)
+
+
+def _gradient(ctx: Context) -> str | None:
+    x, y = ctx.data["x"], ctx.data["y"]
+    w, _, w_new = _step(ctx.data)
+    error = w * x - y
+    mistakes = [
+        Mistake(
+            float(np.mean(2 * error)),
+            "the factor `x` is missing. The prediction is `w * x`, so the chain rule "
+            "multiplies by `x`.",
+        ),
+        Mistake(
+            float(np.mean(error * x)),
+            "the factor 2 is missing: it comes from the derivative of the square.",
+        ),
+        Mistake(
+            float(np.mean(2 * -error * x)),
+            "the sign is flipped. Use prediction minus truth: `(w * x - y)`.",
+        ),
+        Mistake(float(np.sum(2 * error * x)), "you summed instead of averaging: use `np.mean`."),
+        Mistake(
+            float(np.mean(2 * (w_new * x - y) * x)),
+            "that is the slope after the step. Compute `grad` with the starting `w`.",
+        ),
+    ]
+    return expect_value(ctx, "grad", mistakes=mistakes)
+
+
+def _weight_step(ctx: Context) -> str | None:
+    w, grad, _ = _step(ctx.data)
+    lr = ctx.data["lr"]
+    mistakes = [
+        Mistake(
+            w + lr * grad,
+            "you stepped uphill. `w + lr * grad` climbs towards more loss; "
+            "step against the slope: `w = w - lr * grad`.",
+        ),
+        Mistake(w, "`w` never changed. Assign the new value back: `w = w - lr * grad`."),
+        Mistake(w - grad, "the step ignores the learning rate. Multiply the gradient by `lr`."),
+    ]
+    return expect_value(ctx, "w", mistakes=mistakes)
+
+
+def _loss_after(ctx: Context) -> str | None:
+    x, y = ctx.data["x"], ctx.data["y"]
+    w = ctx.data["w"]
+    mistakes = [
+        Mistake(
+            float(np.mean((y - w * x) ** 2)),
+            "that is still the loss of the old `w`. Compute `loss_after` after the step, "
+            "from fresh predictions `w * x`.",
+        )
+    ]
+    return expect_value(ctx, "loss_after", mistakes=mistakes)
+
+
+def _loss_went_down(ctx: Context) -> str | None:
+    before, after = ctx.got["loss_before"], ctx.got["loss_after"]
+    for name, probe in (("loss_before", before), ("loss_after", after)):
+        if (problem := probe_problem(probe, name)) is not None:
+            return problem
+        if not is_number(probe):
+            return f"`{name}` should be a single number, not a {probe.kind}."
+    if float(after.value) < float(before.value):
+        return None
+    return (
+        f"The loss went from {fmt(before.value)} to {fmt(after.value)}: it must go down. "
+        "Check the direction of your step."
+    )
+
+
+CHECKS = (
+    Check(
+        "mse-defined",
+        "`mse` is defined as a function",
+        lambda ctx: expect_function(ctx, "mse", "mse(y_true, y_pred)"),
+    ),
+    Check(
+        "mse-value",
+        "`mse` returns the mean of the squared differences",
+        _mse_value,
+        needs=("mse-defined",),
+    ),
+    Check(
+        "loss-before",
+        "`loss_before` is the loss of the starting `w`",
+        _loss_before,
+        needs=("mse-value",),
+    ),
+    Check("gradient", "`grad` is the slope of the loss at the starting `w`", _gradient),
+    Check("step", "`w` took one step downhill", _weight_step, needs=("gradient",)),
+    Check(
+        "loss-after",
+        "`loss_after` is the loss of the new `w`",
+        _loss_after,
+        needs=("mse-value", "step"),
+    ),
+    Check(
+        "loss-went-down",
+        "the loss went down",
+        _loss_went_down,
+        needs=("mse-value",),
+    ),
+)

@@ -1,0 +1,117 @@
+"""Turn a learner's run and the reference run on the same data into a verdict. No I/O here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lessons.checking import Context, not_checked, run_checks
+from lessons.course import Lesson
+from lessons.expect import fmt, is_number
+from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
+from sandbox.result import ErrorInfo, RunResult, Status
+
+_DEFAULT_STATUS_TEXT = {
+    Status.TIMEOUT: "Your code ran too long and was stopped. Look for a loop that never ends.",
+    Status.MEMORY: "Your code used too much memory and was stopped. Are your arrays huge?",
+    Status.OUTPUT_LIMIT: "Your code printed too much and was stopped. Print less.",
+    Status.REJECTED: "That code isn't allowed here.",
+    Status.CRASHED: "Your code stopped unexpectedly.",
+}
+
+
+def is_unchanged_starter(lesson: Lesson, code: str) -> bool:
+    """Blank code, or the starter with nothing but comments and whitespace changed."""
+    return _meaningful_lines(code) in ([], _meaningful_lines(lesson.starter_code))
+
+
+def _meaningful_lines(code: str) -> list[str]:
+    lines = (line.strip() for line in code.replace("\r\n", "\n").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def not_attempted(lesson: Lesson, *, seed: int | None, reason: str | None = None) -> Verdict:
+    message = reason or "Not attempted yet: the starter code is unchanged. Fill in the `...` parts."
+    return Verdict(
+        lesson_id=lesson.id,
+        status=NOT_ATTEMPTED,
+        message=message,
+        checks=not_checked(lesson.checks, "not attempted yet"),
+        seed=seed,
+    )
+
+
+def judge(
+    lesson: Lesson, run: RunResult, reference: RunResult, data: Mapping[str, Any], seed: int
+) -> Verdict:
+    if not run.ok:
+        return _unfinished(lesson, run, data, seed)
+    ctx = Context(data=data, got=run.probes, want=reference.probes, stdout=run.stdout)
+    checks = run_checks(lesson.checks, ctx)
+    metrics = _metrics(lesson, run)
+    passed = all(c.passed for c in checks)
+    if passed:
+        message = f"All {len(checks)} checks passed."
+        if "loss_before" in metrics and "loss_after" in metrics:
+            message += (
+                f" The loss went from {fmt(metrics['loss_before'])}"
+                f" to {fmt(metrics['loss_after'])}."
+            )
+    else:
+        first = next(c for c in checks if c.passed is not True)
+        count = sum(1 for c in checks if c.passed)
+        message = f"{count} of {len(checks)} checks passed. {first.message}"
+    return Verdict(
+        lesson_id=lesson.id,
+        status=PASSED if passed else FAILED,
+        message=message,
+        checks=checks,
+        metrics=metrics,
+        stdout=run.stdout,
+        seed=seed,
+    )
+
+
+def _metrics(lesson: Lesson, run: RunResult) -> dict[str, float]:
+    metrics = {}
+    for name in lesson.metrics:
+        probe = run.probes.get(name)
+        if probe is not None and probe.ok and is_number(probe):
+            metrics[name] = float(probe.value)
+    return metrics
+
+
+def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: int) -> Verdict:
+    if run.status in (Status.ERROR, Status.SYNTAX_ERROR) and run.error is not None:
+        message = describe_error(run.error, data)
+        reason = "can't check until your code runs without an error"
+    else:
+        message = run.message or _DEFAULT_STATUS_TEXT.get(run.status, "Your code did not finish.")
+        reason = "can't check until your code finishes"
+    return Verdict(
+        lesson_id=lesson.id,
+        status=run.status.value,
+        message=message,
+        checks=not_checked(lesson.checks, reason),
+        stdout=run.stdout,
+        error=run.error,
+        seed=seed,
+    )
+
+
+def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
+    """The error in one line, with advice for the mistakes beginners make most."""
+    where = f" on line {error.line}" if error.line is not None else ""
+    if error.source_line:
+        where += f" (`{error.source_line.strip()}`)"
+    verb = "has a" if error.type in ("SyntaxError", "IndentationError", "TabError") else "raised"
+    message = f"Your code {verb} {error.type}{where}: {error.message}"
+    if error.type == "NameError":
+        match = re.search(r"name '([^']+)' is not defined", error.message)
+        if match and match.group(1) == "np":
+            message += ". Add `import numpy as np` at the top: `np` is not predefined."
+        elif data:
+            names = ", ".join(f"`{n}`" for n in data)
+            message += f". The predefined names in this lesson are {names}."
+    return message

@@ -1,0 +1,63 @@
+"""What grading returns: plain data a front end renders and the tutor core records."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sandbox.result import ErrorInfo, encode_floats
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_ATTEMPTED = "not_attempted"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool | None  # None: could not be checked, and `message` says why
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "passed": self.passed, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One graded submission.
+
+    `status` is "passed", "failed", "not_attempted", or the sandbox status of a run that
+    did not finish normally ("timeout", "syntax_error", "rejected", "error", ...).
+    """
+
+    lesson_id: str
+    status: str
+    message: str  # one line, in the learner's terms
+    checks: list[CheckResult] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+    stdout: str = ""
+    error: ErrorInfo | None = None
+    seed: int | None = None  # the data seed, so a run can be reproduced
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.passed is False]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "lesson": self.lesson_id,
+            "status": self.status,
+            "passed": self.passed,
+            "message": self.message,
+            "checks": [c.to_json() for c in self.checks],
+            "metrics": dict(self.metrics),
+            "stdout": self.stdout,
+            "error": None if self.error is None else asdict(self.error),
+            "seed": self.seed,
+        }
+        encoded: dict[str, Any] = encode_floats(data)
+        return encoded

@@ -1,0 +1,108 @@
+"""Messages that compare a learner's value with the reference say why, in the learner's terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lessons.checking import Context
+from lessons.expect import Mistake, expect_function, expect_value, fmt, same
+from sandbox.result import ErrorInfo, ProbeValue
+
+
+def _value(value: Any, kind: str = "float", shape: tuple[int, ...] | None = None) -> ProbeValue:
+    return ProbeValue(ok=True, kind=kind, value=value, shape=shape)
+
+
+def _error(type_: str, message: str, line: int | None = None) -> ProbeValue:
+    source = "loss = mse(y, w * x)" if line else None
+    return ProbeValue(ok=False, error=ErrorInfo(type_, message, line=line, source_line=source))
+
+
+def _ctx(got: ProbeValue, want: ProbeValue, name: str = "p") -> Context:
+    return Context(data={}, got={name: got}, want={name: want})
+
+
+SUMMED = Mistake(4.0, "it looks like you summed the squared errors instead of averaging them.")
+LABEL = "mse([1, 2, 3], [1, 2, 5])"
+
+
+def test_equal_values_pass_up_to_rounding() -> None:
+    assert expect_value(_ctx(_value(1 / 3 + 1e-12), _value(1 / 3)), "p") is None
+
+
+def test_known_mistake_is_named() -> None:
+    message = expect_value(_ctx(_value(4.0), _value(4 / 3)), "p", LABEL, [SUMMED])
+    assert message == (
+        "`mse([1, 2, 3], [1, 2, 5])` returned 4, expected 1.333: "
+        "it looks like you summed the squared errors instead of averaging them."
+    )
+
+
+def test_unknown_mistake_falls_back_to_expected_and_got() -> None:
+    message = expect_value(_ctx(_value(2.5), _value(4 / 3)), "p", "loss_before", [SUMMED])
+    assert message == "`loss_before` is 2.5, expected 1.333."
+
+
+def test_list_instead_of_number_says_so() -> None:
+    message = expect_value(_ctx(_value([0, 0, 4], kind="list"), _value(4 / 3)), "p", LABEL)
+    assert message is not None
+    assert "returned a list of 3 values ([0, 0, 4]), expected a single number (1.333)" in message
+
+
+def test_wrong_shape_names_both_shapes() -> None:
+    got = _value([[1.0, 2.0]], kind="ndarray", shape=(1, 2))
+    want = _value([[1.0], [2.0]], kind="ndarray", shape=(2, 1))
+    message = expect_value(_ctx(got, want), "p", "hidden")
+    assert message == "`hidden` has shape (1, 2), expected an array of shape (2, 1)."
+
+
+def test_function_returning_none_hints_at_return() -> None:
+    message = expect_value(_ctx(_value(None, kind="none"), _value(1.0)), "p", "mse([1], [2])")
+    assert message is not None and "Did you forget to `return` it?" in message
+
+
+def test_missing_name_and_raised_errors_are_reported_without_comparing() -> None:
+    missing = _error("NameError", "name 'loss_before' is not defined")
+    assert expect_value(_ctx(missing, _value(1.0)), "p", "loss_before") == (
+        "`loss_before` is not defined: your code needs to create it."
+    )
+    raised = _error("ZeroDivisionError", "division by zero", line=7)
+    message = expect_value(_ctx(raised, _value(1.0)), "p", "mse([1], [2])")
+    assert message == (
+        "`mse([1], [2])` raised ZeroDivisionError: division by zero "
+        "(line 7: `loss = mse(y, w * x)`)."
+    )
+
+
+def test_placeholder_left_in_is_pointed_out() -> None:
+    placeholder = _value("ellipsis", kind="other")
+    message = expect_value(_ctx(placeholder, _value(1.0)), "p", "grad")
+    assert message == "`grad` is still `...`: replace the placeholder with your code."
+
+
+def test_expect_function() -> None:
+    ok = _ctx(_value(None, kind="function"), _value(None, kind="function"), "mse")
+    assert expect_function(ok, "mse", "mse(y_true, y_pred)") is None
+    missing = _ctx(_error("NameError", "name 'mse' is not defined"), _value(None), "mse")
+    assert expect_function(missing, "mse", "mse(y_true, y_pred)") == (
+        "`mse` is not defined. Define it with `def mse(y_true, y_pred):`."
+    )
+    number = _ctx(_value(3.0), _value(None, kind="function"), "mse")
+    assert "should be a function, but it is a float" in (
+        expect_function(number, "mse", "mse(y_true, y_pred)") or ""
+    )
+
+
+def test_same_requires_same_shape() -> None:
+    assert same([1.0, 2.0], [1.0, 2.0])
+    assert not same([1.0, 2.0], [[1.0, 2.0]])
+    assert not same("a", 1.0)
+    assert not same(None, None)
+
+
+def test_fmt_is_short_and_readable() -> None:
+    assert fmt(4.0) == "4"
+    assert fmt(4 / 3) == "1.333"
+    assert fmt([0.0, 0.5, 4.0]) == "[0, 0.5, 4]"
+    assert fmt(True) == "True"
+    assert len(fmt(list(range(1000)))) < 60
