@@ -1,0 +1,87 @@
+"""`python -m bot sandbox FILE...`: run files in the sandbox, with no lesson attached."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import asdict
+
+from bot.code_extraction import extract_code
+from sandbox import ErrorInfo, Limits, RunResult, Sandbox, Status
+
+NAME = "sandbox"
+HELP = "run code files in the sandbox (plain code or a message with a ```python block; - is stdin)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="files to run; - reads stdin")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    parser.add_argument("--timeout", type=float, default=None, metavar="S", help="seconds per run")
+    parser.add_argument("--memory", type=int, default=None, metavar="MB", help="memory per run")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = args.settings
+    timeout = args.timeout if args.timeout is not None else settings.sandbox_timeout_s
+    memory = args.memory if args.memory is not None else settings.sandbox_memory_mb
+    if timeout <= 0 or memory <= 0:
+        print("error: --timeout and --memory must be positive", file=sys.stderr)
+        return 2
+    sources: list[tuple[str, str]] = []
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else _read(name)
+        except OSError as exc:
+            print(f"error: can't read {name}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        sources.append((name, text))
+    limits = Limits(timeout_s=timeout, memory_mb=memory)
+    results = asyncio.run(_run_all(sources, limits, settings.sandbox_workers))
+    for (name, _), result in zip(sources, results, strict=True):
+        print(_as_json(name, result) if args.json else _as_text(name, result))
+    return 0 if all(r.status is Status.OK for r in results) else 1
+
+
+def _read(path: str) -> str:
+    with open(path, "rb") as handle:
+        return handle.read().decode("utf-8", errors="replace")
+
+
+async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int) -> list[RunResult]:
+    async with Sandbox(workers=workers, limits=limits) as sandbox:
+
+        async def one(text: str) -> RunResult:
+            extraction = extract_code(text)
+            if extraction.code is None:
+                error = ErrorInfo("NoCode", extraction.problem or "there is no code to run")
+                return RunResult(Status.REJECTED, error=error, message=error.message)
+            return await sandbox.run(extraction.code)
+
+        return await asyncio.gather(*(one(text) for _, text in sources))
+
+
+def _as_json(name: str, result: RunResult) -> str:
+    error = None if result.error is None else asdict(result.error)
+    return json.dumps(
+        {
+            "file": name,
+            "status": result.status.value,
+            "stdout": result.stdout,
+            "error": error,
+            "wall_ms": round(result.wall_ms, 1),
+        },
+        allow_nan=False,
+    )
+
+
+def _as_text(name: str, result: RunResult) -> str:
+    lines = [f"== {name}: {result.status.value} ({result.wall_ms:.1f} ms)"]
+    if result.stdout:
+        lines.append(result.stdout.rstrip("\n"))
+    if result.status is not Status.OK:
+        lines.append(result.message)
+        if result.error and result.error.source_line:
+            lines.append(f"    {result.error.line} | {result.error.source_line}")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The only modules learner code can import, as allowlisted facades over the real ones.
+
+A real module object is never handed out: numpy's public submodules and helpers reach
+`os`, `sys`, `ctypes` and the file system without a single underscore, so each facade
+lists what it exposes and anything else raises a fresh AttributeError.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Iterable, Mapping
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+
+class Facade:
+    """A read-only module stand-in holding an explicit set of names."""
+
+    __slots__ = ("_facade_attrs", "_facade_name")
+
+    def __init__(self, name: str, attrs: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_facade_name", name)
+        object.__setattr__(self, "_facade_attrs", dict(attrs))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails; dunders (e.g. __name__, which the import
+        # machinery would use to fall back to sys.modules) fail here too.
+        try:
+            return self._facade_attrs[name]
+        except KeyError:
+            raise AttributeError(
+                f"module '{self._facade_name}' has no attribute '{name}' in this sandbox"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"module '{self._facade_name}' is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"module '{self._facade_name}' is read-only")
+
+    def __dir__(self) -> Iterable[str]:
+        return sorted(self._facade_attrs)
+
+    def __repr__(self) -> str:
+        return f"<module '{self._facade_name}'>"
+
+    def names(self) -> list[str]:
+        return sorted(self._facade_attrs)
+
+
+def _pick(module: ModuleType, names: Iterable[str]) -> dict[str, Any]:
+    # getattr on the real module: a name missing from this numpy version is simply left out.
+    return {name: getattr(module, name) for name in names if hasattr(module, name)}
+
+
+NUMPY_NAMES = """
+pi e inf nan newaxis euler_gamma float64 float32 float16 int64 int32 int16 int8 uint8
+uint16 uint32 uint64 intp bool_ bool complex128 complex64 integer floating number dtype
+issubdtype finfo iinfo array asarray asanyarray zeros ones full empty zeros_like ones_like
+full_like empty_like arange linspace logspace geomspace eye identity diag diagonal
+diagflat meshgrid copy stack vstack hstack dstack concatenate column_stack tile repeat tri
+triu tril atleast_1d atleast_2d atleast_3d reshape transpose ravel squeeze expand_dims
+swapaxes moveaxis flip fliplr flipud roll split array_split broadcast_to broadcast_arrays
+shape ndim size add subtract multiply divide true_divide floor_divide power float_power
+mod fmod remainder negative positive abs absolute sign sqrt cbrt square exp exp2 expm1 log
+log2 log10 log1p logaddexp logaddexp2 sin cos tan arcsin arccos arctan arctan2 sinh cosh
+tanh arcsinh arccosh arctanh deg2rad rad2deg degrees radians hypot maximum minimum fmax
+fmin clip floor ceil round around rint trunc fix isnan isinf isfinite isposinf isneginf
+nan_to_num reciprocal heaviside sum mean std var min max amin amax argmin argmax prod
+cumsum cumprod median percentile quantile average any all count_nonzero nansum nanmean
+nanstd nanvar nanmax nanmin nanargmax nanargmin nanmedian ptp dot matmul vdot inner outer
+tensordot einsum cross trace kron where select piecewise equal not_equal less less_equal
+greater greater_equal logical_and logical_or logical_not logical_xor allclose isclose
+array_equal array_equiv nonzero flatnonzero argwhere argsort sort lexsort unique
+searchsorted isin intersect1d union1d setdiff1d diff ediff1d convolve correlate histogram
+bincount digitize interp polyfit polyval cov corrcoef errstate seterr geterr take put
+""".split()
+
+LINALG_NAMES = """
+norm inv det slogdet solve pinv eig eigh eigvals eigvalsh svd qr matrix_rank lstsq
+cholesky matrix_power multi_dot LinAlgError
+""".split()
+
+# The legacy global-state API (np.random.seed / rand / randn) is what most tutorials use.
+NUMPY_RANDOM_NAMES = """
+seed rand randn randint random random_sample normal uniform standard_normal choice shuffle
+permutation binomial poisson exponential beta gamma default_rng
+""".split()
+
+MATH_NAMES = [name for name in dir(math) if not name.startswith("_")]
+
+RANDOM_NAMES = """
+random randint randrange uniform gauss normalvariate lognormvariate expovariate
+betavariate gammavariate triangular choice choices shuffle sample seed getrandbits
+""".split()
+
+STATISTICS_NAMES = """
+mean fmean median median_low median_high median_grouped mode multimode geometric_mean
+harmonic_mean stdev pstdev variance pvariance quantiles correlation covariance
+linear_regression NormalDist StatisticsError
+""".split()
+
+
+def build_facades() -> dict[str, Facade]:
+    """Map of importable module name -> facade. Built once in the zygote."""
+    linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES))
+    np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES))
+    numpy_attrs = _pick(np, NUMPY_NAMES)
+    numpy_attrs.update(linalg=linalg, random=np_random)
+    numpy_facade = Facade("numpy", numpy_attrs)
+    return {
+        "numpy": numpy_facade,
+        "numpy.linalg": linalg,
+        "numpy.random": np_random,
+        "math": Facade("math", _pick(math, MATH_NAMES)),
+        "random": Facade("random", _pick(random, RANDOM_NAMES)),
+        "statistics": Facade("statistics", _pick(statistics, STATISTICS_NAMES)),
+    }
+
+
+ALLOWED_IMPORTS = ("numpy", "math", "random", "statistics")

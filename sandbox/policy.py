@@ -1,0 +1,230 @@
+"""The policy layer: compile learner code with RestrictedPython and build its namespace.
+
+Runs inside the sandbox child. `compile_learner_code` turns source into a code object or
+a precise refusal; `learner_namespace` is the only world that code sees.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import CodeType
+from typing import Any, NoReturn
+
+from RestrictedPython import compile_restricted_exec, safe_builtins
+
+from sandbox.facades import ALLOWED_IMPORTS, Facade
+from sandbox.guards import (
+    CappedOutput,
+    ImportRefused,
+    SandboxRestriction,
+    Writes,
+    apply,
+    guarded_getattr,
+    guarded_getitem,
+    guarded_hasattr,
+    guarded_iter,
+    inplacevar,
+    iter_unpack_sequence,
+    make_metaclass,
+    unpack_sequence,
+)
+
+LEARNER_FILENAME = "<learner>"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why code can't run: a syntax error (with caret) or a policy rule (in plain words)."""
+
+    kind: str  # "syntax_error" or "rejected"
+    type: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+def compile_learner_code(source: str) -> CodeType | Refusal:
+    try:
+        return _compile(source)
+    except (RecursionError, MemoryError):
+        # CPython's parser and compiler give up on absurd nesting this way.
+        return Refusal(
+            kind="rejected",
+            type="TooComplex",
+            message="your code is nested too deeply for Python to compile it "
+            "(too many brackets, operators or blocks inside each other)",
+        )
+
+
+def _compile(source: str) -> CodeType | Refusal:
+    try:
+        tree = ast.parse(source, filename=LEARNER_FILENAME)
+    except SyntaxError as exc:
+        return Refusal(
+            kind="syntax_error",
+            type=type(exc).__name__,
+            message=exc.msg,
+            line=exc.lineno,
+            column=exc.offset,
+        )
+    result = compile_restricted_exec(tree, filename=LEARNER_FILENAME)
+    if result.errors or result.code is None:
+        line, message = _parse_policy_error(result.errors[0] if result.errors else "")
+        return Refusal(kind="rejected", type="PolicyError", message=message, line=line)
+    return result.code
+
+
+_LINE_PREFIX = re.compile(r"^Line (\d+): (.*)$", re.DOTALL)
+_FRIENDLY = (
+    (
+        re.compile(r'"([^"]+)" is an invalid attribute name because it starts with "_"'),
+        'attribute names starting with "_" are not allowed (found "{0}")',
+    ),
+    (
+        re.compile(r'"([^"]+)" is an invalid variable name because it starts with "_"'),
+        'names starting with "_" are not allowed (found "{0}")',
+    ),
+    (
+        re.compile(r'"([^"]+)" is a restricted name'),
+        '"{0}" reaches the interpreter\'s internals and is not allowed',
+    ),
+    (re.compile(r"Exec calls are not allowed"), "exec() is not available"),
+    (re.compile(r"Eval calls are not allowed"), "eval() is not available"),
+)
+
+
+def _parse_policy_error(raw: str) -> tuple[int | None, str]:
+    line = None
+    message = raw or "this code is not allowed in the sandbox"
+    if (match := _LINE_PREFIX.match(raw)) is not None:
+        line, message = int(match.group(1)), match.group(2)
+    for pattern, friendly in _FRIENDLY:
+        if (found := pattern.search(message)) is not None:
+            return line, friendly.format(*found.groups())
+    return line, message.rstrip(".")
+
+
+def _unavailable(name: str, why: str) -> Callable[..., NoReturn]:
+    def refuse(*args: Any, **kwargs: Any) -> NoReturn:
+        raise SandboxRestriction(f"{name}() is not available in the sandbox: {why}")
+
+    refuse.__name__ = name
+    return refuse
+
+
+_UNAVAILABLE = {
+    "input": "there is no keyboard here. The lesson's data is already in predefined variables",
+    "open": "your code can't read or write files",
+    "eval": "write the expression directly",
+    "exec": "write the code directly",
+    "compile": "write the code directly",
+    "globals": "it exposes the sandbox's internals",
+    "locals": "it exposes the sandbox's internals",
+    "vars": "it exposes the sandbox's internals",
+    "dir": "it exposes the sandbox's internals",
+    "breakpoint": "there is no debugger here; use print()",
+    "help": "see the lesson text, or ask in the channel",
+    "exit": "just let your code finish",
+    "quit": "just let your code finish",
+    "memoryview": "raw memory is off limits",
+}
+
+
+def _type(obj: Any) -> type:
+    # One-argument form only: three-argument type() would build classes with any dunders.
+    return type(obj)
+
+
+def make_import(facades: Mapping[str, Facade]) -> Callable[..., Facade]:
+    real_import = builtins.__import__
+
+    def guarded_import(
+        name: str,
+        globals: Any = None,
+        locals: Any = None,
+        fromlist: Iterable[str] | None = (),
+        level: int = 0,
+    ) -> Facade:
+        if type(fromlist) is list and name.startswith("numpy"):
+            # numpy's C code imports lazily through the current frame's __import__, with a
+            # list as fromlist; `import` statements pass None or a tuple, and learner code
+            # can't call __import__ itself ("_" names don't compile). So this module goes
+            # back to numpy's C code, never to the learner.
+            return real_import(name, globals, locals, fromlist, level)  # type: ignore[no-any-return]
+        if level != 0:
+            raise ImportRefused("relative imports are not available in the sandbox")
+        if name not in facades:
+            allowed = ", ".join(ALLOWED_IMPORTS)
+            raise ImportRefused(
+                f'"{name}" can\'t be imported in the sandbox; you can use {allowed}'
+            )
+        if not fromlist:  # `import numpy.linalg` binds the top-level name
+            return facades[name.split(".")[0]]
+        module = facades[name]
+        for item in fromlist:
+            if item != "*" and item not in module.names():
+                raise ImportRefused(f'"{name}.{item}" is not available in the sandbox')
+        return module
+
+    return guarded_import
+
+
+def learner_builtins(facades: Mapping[str, Facade]) -> dict[str, Any]:
+    # RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
+    # `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
+    # and writes, not iteration, so these builtins give nothing the learner lacks.
+    allowed = dict(safe_builtins)
+    for name in (
+        "list", "dict", "set", "frozenset", "enumerate", "map", "filter", "min", "max", "sum",
+        "any", "all", "iter", "next", "print", "object", "staticmethod", "classmethod",
+        "property", "super", "NotImplemented", "StopIteration", "Exception", "ValueError",
+        "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "ArithmeticError",
+        "AssertionError", "RuntimeError", "NameError", "AttributeError", "ImportError",
+        "NotImplementedError", "OverflowError", "RecursionError", "MemoryError",
+        "FloatingPointError", "LookupError", "bin", "format", "sorted", "tuple", "zip",
+        "reversed", "bytes",
+    ):  # fmt: skip
+        allowed[name] = getattr(builtins, name)
+    allowed.update(
+        type=_type,
+        getattr=guarded_getattr,
+        hasattr=guarded_hasattr,
+        __import__=make_import(facades),
+        __build_class__=builtins.__build_class__,
+    )
+    for name, why in _UNAVAILABLE.items():
+        allowed[name] = _unavailable(name, why)
+    return allowed
+
+
+def learner_namespace(
+    facades: Mapping[str, Facade], output: CappedOutput, preset: Mapping[str, Any]
+) -> dict[str, Any]:
+    writes = Writes()
+    namespace: dict[str, Any] = {
+        "__builtins__": learner_builtins(facades),
+        "__name__": "learner",
+        "__metaclass__": make_metaclass(writes),
+        "_getattr_": guarded_getattr,
+        "_getitem_": guarded_getitem,
+        "_getiter_": guarded_iter,
+        "_iter_unpack_sequence_": iter_unpack_sequence,
+        "_unpack_sequence_": unpack_sequence,
+        "_write_": writes,
+        "_inplacevar_": inplacevar,
+        "_apply_": apply,
+        "_print_": output.printer,
+    }
+    namespace.update(preset)
+    return namespace
+
+
+def unrestricted_namespace(preset: Mapping[str, Any]) -> dict[str, Any]:
+    """Test-only: plain Python with every builtin, to show the OS layers stand on their own."""
+    namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": "learner"}
+    namespace.update(preset)
+    return namespace
