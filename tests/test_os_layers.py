@@ -1,0 +1,614 @@
+"""Each OS layer alone blocks what it claims, shown in a forked child running plain Python
+(no RestrictedPython policy): read outside the allowed paths, write a file, reach the
+network, start a process. With every layer on, ordinary numpy work still runs."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sandbox.os_layers import (
+    LAYER_NAMES,
+    LayerStatus,
+    _libc,
+    apply_child,
+    default_readable_paths,
+    landlock,
+    prepare_zygote,
+    probe,
+    seccomp,
+    syscall_tables,
+)
+
+IS_ROOT = os.geteuid() == 0
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="needs root (uid drop, network namespace)")
+
+Attempt = Callable[[], Any]
+
+
+@dataclass
+class ChildReport:
+    statuses: dict[str, LayerStatus]
+    outcomes: dict[str, dict[str, Any]]
+    exit_signal: int | None  # set when the child was killed instead of reporting
+
+
+def _outcome(attempt: Attempt) -> dict[str, Any]:
+    try:
+        value = attempt()
+    except BaseException as exc:  # the child reports everything, even SystemExit
+        error = type(exc).__name__
+        return {"ok": False, "error": error, "errno": getattr(exc, "errno", None), "why": str(exc)}
+    return {"ok": True, "value": value if isinstance(value, (int, float, str, list)) else None}
+
+
+def run_in_child(
+    layers: set[str],
+    attempts: dict[str, Attempt],
+    *,
+    readable: list[str] | None = None,
+    memory_mb: int = 256,
+    cpu_seconds: int = 30,
+) -> ChildReport:
+    """Fork; in the child apply only `layers` (entering the network namespace itself, as the
+    zygote would), run each attempt, and send the outcomes back over a pipe as JSON."""
+    enabled = frozenset(layers)
+    paths = default_readable_paths() + (readable or [])
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_fd)
+            prepare_zygote(enabled)
+            statuses = apply_child(
+                enabled, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
+            )
+            outcomes = {name: _outcome(attempt) for name, attempt in attempts.items()}
+            payload = {"statuses": [s.to_json() for s in statuses], "outcomes": outcomes}
+            data = json.dumps(payload).encode()
+            while data:
+                data = data[os.write(write_fd, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        raw = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not raw:
+        killed = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        return ChildReport(statuses={}, outcomes={}, exit_signal=killed)
+    data = json.loads(raw)
+    statuses = {s["name"]: LayerStatus.from_json(s) for s in data["statuses"]}
+    return ChildReport(statuses=statuses, outcomes=data["outcomes"], exit_signal=None)
+
+
+def require_active(report: ChildReport, layer: str) -> None:
+    status = report.statuses[layer]
+    if not status.active:
+        pytest.skip(f"{layer} is not available on this host: {status.detail}")
+
+
+def assert_denied(outcome: dict[str, Any], *errnos: int) -> None:
+    assert not outcome["ok"], f"expected the attempt to be blocked, it succeeded: {outcome}"
+    if errnos:
+        assert outcome["errno"] in errnos, outcome
+
+
+# -- things a learner might try ---------------------------------------------------------------
+
+
+def read_file(path: Path) -> Attempt:
+    return lambda: path.read_text()
+
+
+def write_file(path: Path) -> Attempt:
+    def attempt() -> int:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            return os.write(fd, b"learner was here")
+        finally:
+            os.close(fd)
+
+    return attempt
+
+
+def connect(port: int) -> Attempt:
+    def attempt() -> str:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            return "connected"
+
+    return attempt
+
+
+def fork_process() -> int:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return os.waitpid(pid, 0)[1]
+
+
+def run_subprocess() -> int:
+    return subprocess.run(["/bin/true"], check=False).returncode
+
+
+def exec_program() -> None:
+    os.execv("/bin/true", ["true"])  # success replaces the child: it reports nothing
+
+
+def signal_parent() -> None:
+    os.kill(os.getppid(), 0)  # signal 0: only the permission check
+
+
+# -- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret" / "token.txt"
+    path.parent.mkdir()
+    path.write_text("s3cr3t")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def listener() -> Iterator[int]:
+    """A TCP listener on 127.0.0.1 in the host's network namespace; the kernel completes
+    connections into its backlog, so nothing needs to accept them."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def test_without_layers_every_attempt_succeeds(secret: Path, tmp_path: Path, listener: int) -> None:
+    """The control: the attempts below are blocked by the layers, not by the test."""
+    report = run_in_child(
+        set(),
+        {
+            "read": read_file(secret),
+            "write": write_file(tmp_path / "out.txt"),
+            "connect": connect(listener),
+            "fork": fork_process,
+            "subprocess": run_subprocess,
+            "signal": signal_parent,
+        },
+    )
+    assert all(outcome["ok"] for outcome in report.outcomes.values()), report.outcomes
+    assert not any(status.active for status in report.statuses.values())
+
+
+# -- rlimits ------------------------------------------------------------------------------------
+
+
+def test_rlimits_cap_memory_file_size_and_descriptors(tmp_path: Path) -> None:
+    def allocate_512_mib() -> int:
+        return int(np.ones(512 * 1024 * 1024 // 8).sum())
+
+    def open_many_fds() -> int:
+        return len([os.dup(0) for _ in range(1000)])
+
+    report = run_in_child(
+        {"rlimits"},
+        {
+            "small": lambda: int(np.ones(10_000).sum()),
+            "big": allocate_512_mib,
+            "write": write_file(tmp_path / "out.txt"),
+            "fds": open_many_fds,
+        },
+        memory_mb=64,
+    )
+    require_active(report, "rlimits")
+    assert report.outcomes["small"] == {"ok": True, "value": 10_000}
+    assert report.outcomes["big"]["error"] == "MemoryError"
+    assert_denied(report.outcomes["write"], errno.EFBIG)
+    assert_denied(report.outcomes["fds"], errno.EMFILE)
+
+
+def test_rlimits_stop_a_busy_loop_by_cpu_time() -> None:
+    def spin() -> None:
+        while True:
+            pass
+
+    report = run_in_child({"rlimits"}, {"spin": spin}, cpu_seconds=1)
+    assert report.exit_signal in (signal.SIGXCPU, signal.SIGKILL)
+
+
+@needs_root
+def test_rlimits_with_the_uid_drop_stop_new_processes() -> None:
+    report = run_in_child({"rlimits", "uid"}, {"fork": fork_process})
+    require_active(report, "uid")
+    assert_denied(report.outcomes["fork"], errno.EAGAIN)
+
+
+# -- uid ----------------------------------------------------------------------------------------
+
+
+@needs_root
+def test_uid_drop_blocks_root_files_and_root_processes(secret: Path) -> None:
+    report = run_in_child(
+        {"uid"},
+        {
+            "whoami": lambda: [os.getuid(), os.geteuid(), os.getgid(), list(os.getgroups())],
+            "read": read_file(secret),
+            "write": write_file(secret.parent / "planted.txt"),
+            "signal": signal_parent,
+        },
+    )
+    require_active(report, "uid")
+    assert report.outcomes["whoami"]["value"] == [65534, 65534, 65534, []]
+    assert_denied(report.outcomes["read"], errno.EACCES)
+    assert_denied(report.outcomes["write"], errno.EACCES)
+    assert_denied(report.outcomes["signal"], errno.EPERM)
+    assert not (secret.parent / "planted.txt").exists()
+
+
+def test_uid_layer_is_skipped_with_a_reason_when_not_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    report = run_in_child({"uid"}, {})
+    assert not report.statuses["uid"].active
+    assert "not running as root" in report.statuses["uid"].detail
+
+
+# -- netns --------------------------------------------------------------------------------------
+
+
+@needs_root
+def test_network_namespace_leaves_nothing_to_connect_to(listener: int) -> None:
+    report = run_in_child(
+        {"netns"},
+        {
+            "interfaces": lambda: [name for _, name in socket.if_nameindex()],
+            "connect": connect(listener),
+        },
+    )
+    require_active(report, "netns")
+    assert report.outcomes["interfaces"]["value"] == ["lo"]
+    assert_denied(report.outcomes["connect"], errno.ENETUNREACH)
+
+
+def test_netns_in_a_child_is_inactive_unless_the_zygote_entered_one() -> None:
+    # Safe in the test process: with only netns enabled, apply_child changes nothing.
+    statuses = apply_child(frozenset({"netns"}), memory_mb=1, cpu_seconds=1, readable_paths=[])
+    assert statuses[LAYER_NAMES.index("netns")] == LayerStatus(
+        "netns", False, "the zygote did not enter a network namespace"
+    )
+
+
+# -- seccomp ------------------------------------------------------------------------------------
+
+
+def test_seccomp_blocks_processes_sockets_and_writes(
+    secret: Path, tmp_path: Path, listener: int
+) -> None:
+    existing = tmp_path / "existing.txt"
+    existing.write_text("keep me")
+    report = run_in_child(
+        {"seccomp"},
+        {
+            "read": read_file(secret),  # reading is not the filter's job: Landlock's
+            "socket": lambda: socket.socket().fileno(),
+            "connect": connect(listener),
+            "fork": fork_process,
+            "subprocess": run_subprocess,
+            "exec": exec_program,
+            "create": write_file(tmp_path / "new.txt"),
+            "overwrite": write_file(existing),
+            "append": lambda: open(existing, "a").close(),
+            "read_write": lambda: open(existing, "r+").close(),
+            "mkdir": lambda: os.mkdir(tmp_path / "dir"),
+            "unlink": lambda: os.unlink(existing),
+            "rename": lambda: os.rename(existing, tmp_path / "moved.txt"),
+            "chmod": lambda: os.chmod(existing, 0o777),
+            "symlink": lambda: os.symlink(existing, tmp_path / "link"),
+            "truncate": lambda: os.truncate(existing, 0),
+            "openat2": lambda: _libc.syscall(437, -100, b"/", None, 0),
+        },
+    )
+    require_active(report, "seccomp")
+    assert report.outcomes["read"] == {"ok": True, "value": "s3cr3t"}
+    assert report.outcomes["openat2"]["errno"] == errno.ENOSYS
+    for name, outcome in report.outcomes.items():
+        if name not in ("read", "openat2"):
+            assert_denied(outcome, errno.EPERM)
+    assert existing.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.txt", "secret"]
+
+
+@pytest.mark.skipif(_libc.MACHINE != "x86_64", reason="x32 syscalls exist only on x86_64")
+def test_seccomp_denies_x32_syscalls() -> None:
+    x32_getpid = 0x40000000 | 39
+    report = run_in_child({"seccomp"}, {"x32": lambda: _libc.syscall(x32_getpid)})
+    require_active(report, "seccomp")
+    assert_denied(report.outcomes["x32"], errno.EPERM)
+
+
+# -- landlock -----------------------------------------------------------------------------------
+
+
+def test_landlock_allows_reading_only_beneath_the_given_paths(secret: Path, tmp_path: Path) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "lesson.txt").write_text("weights")
+    report = run_in_child(
+        {"landlock"},
+        {
+            "inside": read_file(allowed / "lesson.txt"),
+            "list_inside": lambda: sorted(os.listdir(allowed)),
+            "outside": read_file(secret),
+            "etc": read_file(Path("/etc/hostname")),
+            "write_inside": write_file(allowed / "new.txt"),
+            "overwrite_inside": write_file(allowed / "lesson.txt"),
+            "mkdir_inside": lambda: os.mkdir(allowed / "dir"),
+            "write_outside": write_file(tmp_path / "out.txt"),
+        },
+        readable=[str(allowed), str(tmp_path / "does-not-exist")],
+    )
+    require_active(report, "landlock")
+    assert report.outcomes["inside"] == {"ok": True, "value": "weights"}
+    assert report.outcomes["list_inside"] == {"ok": True, "value": ["lesson.txt"]}
+    for name in ("outside", "etc", "write_inside", "overwrite_inside", "mkdir_inside"):
+        assert_denied(report.outcomes[name], errno.EACCES)
+    assert_denied(report.outcomes["write_outside"], errno.EACCES)
+    assert (allowed / "lesson.txt").read_text() == "weights"
+
+
+def test_landlock_blocks_running_programs() -> None:
+    report = run_in_child({"landlock"}, {"subprocess": run_subprocess, "exec": exec_program})
+    require_active(report, "landlock")
+    assert_denied(report.outcomes["subprocess"], errno.EACCES)
+    assert_denied(report.outcomes["exec"], errno.EACCES)
+
+
+def test_landlock_denies_tcp_and_signals_on_recent_kernels(listener: int) -> None:
+    report = run_in_child({"landlock"}, {"connect": connect(listener), "signal": signal_parent})
+    require_active(report, "landlock")
+    abi = landlock.abi_version()
+    if abi < landlock.NET_ABI:
+        pytest.skip(f"Landlock ABI {abi} cannot restrict TCP (needs {landlock.NET_ABI})")
+    assert_denied(report.outcomes["connect"], errno.EACCES)
+    if abi >= landlock.SCOPE_ABI:
+        assert_denied(report.outcomes["signal"], errno.EPERM)
+
+
+# -- all together -------------------------------------------------------------------------------
+
+
+def test_with_every_layer_numpy_still_works_and_nothing_escapes(
+    secret: Path, tmp_path: Path, listener: int
+) -> None:
+    def train_step() -> list[float]:
+        rng = np.random.default_rng(0)
+        x, w = rng.normal(size=(32, 8)), np.zeros(8)
+        y = x @ np.arange(8.0)
+        for _ in range(50):
+            w -= 0.05 * x.T @ (x @ w - y) / len(x)
+        return [float(np.dot(w, w)), float(np.linalg.norm(x @ w - y))]
+
+    # Like the zygote's warm-up: lazy imports happen here, while files are still readable.
+    train_step()
+    report = run_in_child(
+        set(LAYER_NAMES),
+        {
+            "numpy": train_step,
+            "read": read_file(secret),
+            "write": write_file(tmp_path / "out.txt"),
+            "connect": connect(listener),
+            "fork": fork_process,
+            "subprocess": run_subprocess,
+        },
+    )
+    assert report.outcomes["numpy"]["ok"], report.outcomes["numpy"]
+    squared_norm, residual = report.outcomes["numpy"]["value"]
+    assert squared_norm > 100 and residual < 5  # the weights moved toward (0, 1, ..., 7)
+    for name in ("read", "write", "connect", "fork", "subprocess"):
+        assert_denied(report.outcomes[name])
+    # The report itself travelled over the pipe the child inherited: output still works.
+    assert report.statuses["rlimits"].active
+    if IS_ROOT:
+        assert report.statuses["uid"].active and report.statuses["netns"].active
+
+
+def test_statuses_come_in_layer_order_and_disabled_layers_say_so() -> None:
+    report = run_in_child({"rlimits"}, {})
+    assert list(report.statuses) == list(LAYER_NAMES)
+    assert report.statuses["rlimits"].active
+    for name in LAYER_NAMES[1:]:
+        assert report.statuses[name].detail == "disabled by configuration"
+
+
+def test_a_failing_layer_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_paths: object) -> LayerStatus:
+        raise RuntimeError("kernel said no")
+
+    monkeypatch.setattr(landlock, "apply", broken)
+    report = run_in_child({"landlock", "rlimits"}, {"alive": lambda: "yes"})
+    assert report.statuses["landlock"] == LayerStatus(
+        "landlock", False, "failed: RuntimeError: kernel said no"
+    )
+    assert report.statuses["rlimits"].active
+    assert report.outcomes["alive"]["value"] == "yes"
+
+
+def test_unknown_layer_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="seccmop"):
+        apply_child(frozenset({"seccmop"}), memory_mb=1, cpu_seconds=1, readable_paths=[])
+    with pytest.raises(ValueError, match="seccmop"):
+        prepare_zygote(frozenset({"seccmop"}))
+
+
+def test_landlock_reports_a_missing_kernel_feature_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_landlock() -> int:
+        raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS))
+
+    monkeypatch.setattr(landlock, "abi_version", no_landlock)
+    status = landlock.apply([sys.prefix])
+    assert not status.active
+    assert "no Landlock" in status.detail
+
+
+# -- the seccomp program, checked instruction by instruction -----------------------------------
+
+
+def run_filter(program: list[tuple[int, int, int, int]], arch: int, nr: int, *args: int) -> int:
+    """A classic-BPF interpreter for the few opcodes the filter uses: what the kernel returns
+    for one syscall. It checks both architectures, whatever this host is."""
+    padded = [*args, *([0] * (6 - len(args)))]
+    data = struct.pack("<iIQ6Q", nr, arch, 0, *padded)
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = program[pc]
+        if code == 0x20:  # ld word at offset k
+            acc = struct.unpack_from("<I", data, k)[0]
+            pc += 1
+            continue
+        if code == 0x06:  # ret k
+            return k
+        taken = {0x15: acc == k, 0x35: acc >= k, 0x45: bool(acc & k)}[code]
+        pc += 1 + (jt if taken else jf)
+
+
+EPERM = seccomp.RET_ERRNO | errno.EPERM
+ALLOWED_SYSCALLS = {  # read, write, mmap, rt_sigreturn, futex, exit_group, getrandom
+    "x86_64": [0, 1, 9, 15, 202, 231, 318],
+    "aarch64": [63, 64, 222, 139, 98, 94, 278],
+}
+OPENAT = {"x86_64": 257, "aarch64": 56}
+
+
+@pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
+def test_filter_denies_listed_syscalls_and_allows_the_rest(machine: str) -> None:
+    arch = syscall_tables.ARCHES[machine]
+    program = seccomp.build_program(arch)
+    for name, nr in arch.denied.items():
+        assert run_filter(program, arch.audit_arch, nr) == EPERM, name
+    for nr in ALLOWED_SYSCALLS[machine]:
+        assert run_filter(program, arch.audit_arch, nr) == seccomp.RET_ALLOW, nr
+    enosys = seccomp.RET_ERRNO | errno.ENOSYS
+    assert run_filter(program, arch.audit_arch, arch.openat2) == enosys
+    i386 = 0x40000003
+    assert run_filter(program, i386, 0) == seccomp.RET_KILL_PROCESS
+
+
+@pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
+def test_filter_allows_opening_for_reading_only(machine: str) -> None:
+    arch = syscall_tables.ARCHES[machine]
+    program = seccomp.build_program(arch)
+    openat = OPENAT[machine]
+    read_only = os.O_RDONLY | os.O_CLOEXEC | os.O_DIRECTORY | os.O_NOFOLLOW
+    assert run_filter(program, arch.audit_arch, openat, 0, 0, read_only) == seccomp.RET_ALLOW
+    for flag in (os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC, os.O_APPEND):
+        flags = os.O_CLOEXEC | flag
+        assert run_filter(program, arch.audit_arch, openat, 0, 0, flags) == EPERM, flag
+        # The flags argument's position matters: a write flag elsewhere is not a write.
+        assert run_filter(program, arch.audit_arch, openat, flags, flags) == seccomp.RET_ALLOW
+
+
+def test_filter_on_x86_64_checks_legacy_open_and_x32() -> None:
+    arch = syscall_tables.X86_64
+    program = seccomp.build_program(arch)
+    assert run_filter(program, arch.audit_arch, 2, 0, os.O_RDONLY) == seccomp.RET_ALLOW
+    assert run_filter(program, arch.audit_arch, 2, 0, os.O_WRONLY | os.O_CREAT) == EPERM
+    assert run_filter(program, arch.audit_arch, 0x40000000 | 39) == EPERM  # x32 getpid
+
+
+BRIEF_DENIED = """clone clone3 execve execveat socket socketpair connect bind listen accept accept4
+ptrace process_vm_readv process_vm_writev mount umount2 pivot_root chroot setns unshare
+kexec_load bpf perf_event_open userfaultfd keyctl add_key request_key io_uring_setup
+init_module finit_module personality mknodat linkat symlinkat unlinkat renameat renameat2
+mkdirat truncate ftruncate fchmod fchmodat fchown fchownat""".split()
+X86_64_ONLY = "fork vfork mknod link symlink unlink rename mkdir rmdir chmod chown lchown creat"
+
+
+@pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
+def test_every_syscall_the_design_names_is_denied(machine: str) -> None:
+    names = BRIEF_DENIED + (X86_64_ONLY.split() if machine == "x86_64" else [])
+    missing = set(names) - set(syscall_tables.ARCHES[machine].denied)
+    assert not missing
+
+
+HEADERS = {
+    "x86_64": Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h"),
+    "aarch64": Path("/usr/include/asm-generic/unistd.h"),  # arm64 uses the generic table
+}
+
+
+@pytest.mark.parametrize("machine", sorted(HEADERS))
+def test_syscall_numbers_match_the_kernel_headers(machine: str) -> None:
+    header = HEADERS[machine]
+    if not header.exists():
+        pytest.skip(f"{header} is not installed (linux-libc-dev)")
+    defined: dict[str, int] = {}
+    for match in re.finditer(r"#define __NR(?:3264)?_(\w+)\s+(\d+)", header.read_text()):
+        defined.setdefault(match.group(1), int(match.group(2)))
+    arch = syscall_tables.ARCHES[machine]
+    table = {**arch.denied, "openat2": arch.openat2}
+    checked = {name: nr for name, nr in table.items() if name in defined}
+    assert len(checked) > 50  # old headers may lack the newest calls (fchmodat2)
+    assert {name: defined[name] for name in checked} == checked
+
+
+# -- readable paths and the probe ----------------------------------------------------------------
+
+
+def test_default_readable_paths_cover_python_and_the_runtime_packages_only() -> None:
+    import RestrictedPython
+
+    import sandbox
+
+    paths = default_readable_paths()
+    assert len(paths) == len(set(paths))
+    assert all(os.path.isabs(p) and os.path.realpath(p) == p for p in paths)
+    assert os.path.realpath(sys.base_prefix) in paths
+
+    def covered(directory: str) -> bool:
+        real = os.path.realpath(directory)
+        return any(real == p or real.startswith(p + "/") for p in paths)
+
+    for module in (np, RestrictedPython, sandbox):
+        assert covered(os.path.dirname(module.__file__ or "")), module.__name__
+    for private in ("/", "/etc", "/home", "/root", "/tmp", "/work", "/proc", "/dev"):
+        assert private not in paths
+    assert not covered("/etc") and not covered("/home") and not covered("/proc")
+
+
+def test_probe_reports_every_layer_and_leaves_the_caller_unchanged() -> None:
+    def process_state() -> tuple[object, ...]:
+        with open("/proc/self/status") as status:
+            flags = [line for line in status if line.startswith(("NoNewPrivs", "Seccomp:"))]
+        return (os.geteuid(), os.getegid(), os.readlink("/proc/self/ns/net"), flags)
+
+    before = process_state()
+    statuses = probe()
+    assert [s.name for s in statuses] == list(LAYER_NAMES)
+    assert all(s.detail for s in statuses)
+    assert process_state() == before
+    with socket.socket() as still_allowed:
+        assert still_allowed.fileno() >= 0
+    if IS_ROOT:
+        assert all(s.active for s in statuses if s.name in ("rlimits", "uid", "netns"))
+
+
+def test_probe_honours_the_enabled_set() -> None:
+    statuses = {s.name: s for s in probe(frozenset({"rlimits"}))}
+    assert statuses["rlimits"].active
+    assert statuses["seccomp"].detail == "disabled by configuration"
