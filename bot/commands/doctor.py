@@ -1,0 +1,80 @@
+"""`python -m bot doctor`: what this host gives the sandbox, for a quick health check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from typing import Any
+
+from sandbox.os_layers import LayerStatus, ProbeError, probe
+
+NAME = "doctor"
+HELP = "report versions, the kernel and which sandbox OS isolation layers this host provides"
+
+# Distribution names, as pip knows them; the first two are needed to run any code at all.
+PACKAGES = ("numpy", "RestrictedPython", "discord.py", "aiosqlite")
+REQUIRED = ("numpy", "RestrictedPython")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def gather() -> dict[str, Any]:
+    """Everything the report shows, as plain data. `layers` is None when the probe failed."""
+    uname = os.uname()
+    report: dict[str, Any] = {
+        "python": {"version": platform.python_version(), "executable": sys.executable},
+        "packages": {name: _version(name) for name in PACKAGES},
+        "kernel": {"system": uname.sysname, "release": uname.release, "machine": uname.machine},
+        "root": os.geteuid() == 0,
+        "layers": None,
+        "problems": [],
+    }
+    for name in REQUIRED:
+        if report["packages"][name] is None:
+            report["problems"].append(f"{name} is not installed: the sandbox cannot run")
+    try:
+        report["layers"] = [status.to_json() for status in probe()]
+    except (ProbeError, OSError) as exc:
+        report["problems"].append(f"probing the OS layers failed: {exc}")
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    report = gather()
+    print(json.dumps(report, indent=2) if args.json else render(report))
+    return 1 if report["problems"] else 0
+
+
+def render(report: dict[str, Any]) -> str:
+    python, kernel = report["python"], report["kernel"]
+    lines = [
+        "Gradient Tutor doctor",
+        f"  python            {python['version']} ({python['executable']})",
+        *(
+            f"  {name:<17} {version or 'not installed'}"
+            for name, version in report["packages"].items()
+        ),
+        f"  kernel            {kernel['system']} {kernel['release']} {kernel['machine']}",
+        f"  root              {'yes' if report['root'] else 'no'}",
+    ]
+    if report["layers"] is not None:
+        lines.append("OS isolation layers (applied in a throwaway child):")
+        for item in report["layers"]:
+            status = LayerStatus.from_json(item)
+            state = "active " if status.active else "skipped"
+            lines.append(f"  {status.name:<9} {state}  {status.detail}")
+    lines += [f"problem: {problem}" for problem in report["problems"]]
+    return "\n".join(lines)
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
