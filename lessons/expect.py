@@ -46,9 +46,10 @@ def fmt(value: Any) -> str:
             return repr(value)[:120]
         if array.ndim == 0:
             return fmt(float(array))
-        if array.ndim == 1 and array.size <= 8:
+        if array.ndim == 1 and array.size <= 12:
             return "[" + ", ".join(fmt(float(v)) for v in array) + "]"
-        return np.array2string(array, precision=4, threshold=8, edgeitems=2, separator=", ")
+        text = np.array2string(array, precision=4, threshold=8, edgeitems=2, separator=", ")
+        return " ".join(text.split())  # one line: messages are read in a chat
     return repr(value)[:120]
 
 
@@ -63,12 +64,12 @@ def as_array(value: Any) -> np.ndarray | None:
     return array
 
 
-def same(got: Any, want: Any) -> bool:
-    """Equal up to floating-point rounding, and of the same shape."""
+def same(got: Any, want: Any, *, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Equal up to floating-point rounding (or the given tolerance), and of the same shape."""
     a, b = as_array(got), as_array(want)
     if a is None or b is None or a.shape != b.shape:
         return False
-    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
 def is_number(probe: ProbeValue) -> bool:
@@ -109,19 +110,27 @@ def expect_function(ctx: Context, probe: str, signature: str) -> str | None:
 
 
 def expect_value(
-    ctx: Context, probe: str, label: str | None = None, mistakes: Sequence[Mistake] = ()
+    ctx: Context,
+    probe: str,
+    label: str | None = None,
+    mistakes: Sequence[Mistake] = (),
+    *,
+    want: ProbeValue | None = None,
+    rtol: float = RTOL,
+    atol: float = ATOL,
 ) -> str | None:
-    """The learner's `probe` equals the reference's; otherwise explain the difference."""
+    """The learner's `probe` equals the reference's (or `want`); otherwise explain why not."""
     label = label or probe
-    got, want = ctx.got[probe], ctx.want[probe]
+    got = ctx.got[probe]
+    want = ctx.want[probe] if want is None else want
     if (problem := probe_problem(got, label)) is not None:
         return problem
     verb = "returned" if "(" in label else "is"
-    if same(got.value, want.value):
+    if same(got.value, want.value, rtol=rtol, atol=atol):
         return None
-    shown = f"`{label}` {verb} {fmt(got.value)}, expected {fmt(want.value)}"
+    shown = _difference(label, verb, got.value, want.value)
     for mistake in mistakes:
-        if same(got.value, mistake.value):
+        if same(got.value, mistake.value, rtol=rtol, atol=atol):
             return f"{shown}: {mistake.why}"
     if got.kind == "none":
         hint = " Did you forget to `return` it?" if verb == "returned" else ""
@@ -136,6 +145,24 @@ def expect_value(
         got_shape = "no shape" if got.shape is None else f"shape {got.shape}"
         return f"`{label}` has {got_shape}, expected an array of shape {want.shape}."
     return shown + "."
+
+
+def _difference(label: str, verb: str, got: Any, want: Any) -> str:
+    """ "`x` is 2, expected 3"; for a matrix, the first row that differs rather than all of it."""
+    a, b = as_array(got), as_array(want)
+    if a is not None and b is not None and a.shape == b.shape and a.ndim >= 2:
+        close = np.isclose(a, b, rtol=RTOL, atol=ATOL).reshape(a.shape[0], -1).all(axis=1)
+        row = int(np.argmin(close))
+        return f"Row {row} of `{label}` is {fmt(a[row])}, expected {fmt(b[row])}"
+    return f"`{label}` {verb} {fmt(got)}, expected {fmt(want)}"
+
+
+def expected(value: Any) -> ProbeValue:
+    """A trusted value (e.g. a numerical gradient) in the shape of a probe, for `want=`."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return ProbeValue(ok=True, kind="float", value=float(array))
+    return ProbeValue(ok=True, kind="ndarray", value=array.tolist(), shape=array.shape)
 
 
 def _kind_name(probe: ProbeValue) -> str:

@@ -114,4 +114,11 @@ def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
         elif data:
             names = ", ".join(f"`{n}`" for n in data)
             message += f". The predefined names in this lesson are {names}."
+    elif error.type == "ValueError" and (
+        "core dimension" in error.message or "shapes" in error.message
+    ):
+        message += (
+            ". Check the shapes with `print(A.shape)`: in `A @ B` the number of columns of `A` "
+            "must equal the number of rows of `B`."
+        )
     return message

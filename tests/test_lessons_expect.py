@@ -106,3 +106,12 @@ def test_fmt_is_short_and_readable() -> None:
     assert fmt([0.0, 0.5, 4.0]) == "[0, 0.5, 4]"
     assert fmt(True) == "True"
     assert len(fmt(list(range(1000)))) < 60
+
+
+def test_matrix_difference_shows_the_first_wrong_row() -> None:
+    got = _value([[1.0, 2.0], [3.0, 4.0]], kind="ndarray", shape=(2, 2))
+    want = _value([[1.0, 2.0], [3.0, 5.0]], kind="ndarray", shape=(2, 2))
+    assert (
+        expect_value(_ctx(got, want), "p", "hidden")
+        == "Row 1 of `hidden` is [3, 4], expected [3, 5]."
+    )

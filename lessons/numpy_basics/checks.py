@@ -1,0 +1,83 @@
+"""Lesson 1 checks: element-wise arithmetic, the mean and the dot product."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from lessons.checking import Check, Context
+from lessons.expect import Mistake, expect_value
+
+METRICS: tuple[str, ...] = ()
+
+
+def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    n = int(rng.integers(4, 7))
+    # One decimal keeps the numbers readable when the learner prints them.
+    return {
+        "a": np.round(rng.uniform(-5, 5, n), 1),
+        "b": np.round(rng.uniform(-5, 5, n), 1),
+    }
+
+
+def probes(data: Mapping[str, Any]) -> dict[str, str]:
+    return {name: name for name in ("total", "product", "average", "dot")}
+
+
+def _total(ctx: Context) -> str | None:
+    a, b = ctx.data["a"], ctx.data["b"]
+    mistakes = [
+        Mistake(
+            np.concatenate([a, b]),
+            "that glues the two lists end to end, which is what `+` does to Python lists. "
+            "Add the arrays: `a + b`.",
+        ),
+        Mistake(float(np.sum(a + b)), "that is one number; `total` should be an array."),
+    ]
+    return expect_value(ctx, "total", mistakes=mistakes)
+
+
+def _product(ctx: Context) -> str | None:
+    a, b = ctx.data["a"], ctx.data["b"]
+    mistakes = [
+        Mistake(
+            float(np.dot(a, b)),
+            "that is the dot product, one number. `a * b` multiplies element by element.",
+        )
+    ]
+    return expect_value(ctx, "product", mistakes=mistakes)
+
+
+def _average(ctx: Context) -> str | None:
+    a, b = ctx.data["a"], ctx.data["b"]
+    mistakes = [
+        Mistake(float(np.sum(a)), "that is the sum of `a`. The mean divides it by the count."),
+        Mistake(float(np.mean(b)), "that is the mean of `b`, not of `a`."),
+    ]
+    return expect_value(ctx, "average", mistakes=mistakes)
+
+
+def _dot(ctx: Context) -> str | None:
+    a, b = ctx.data["a"], ctx.data["b"]
+    mistakes = [
+        Mistake(
+            a * b,
+            "those are the element-wise products. A dot product adds those products up "
+            "into one number: `np.dot(a, b)`.",
+        ),
+        Mistake(
+            float(np.sum(a) * np.sum(b)),
+            "you multiplied the sums. A dot product multiplies pair by pair, then adds.",
+        ),
+    ]
+    return expect_value(ctx, "dot", mistakes=mistakes)
+
+
+CHECKS = (
+    Check("total", "`total` is `a + b`, element by element", _total),
+    Check("product", "`product` is `a * b`, element by element", _product),
+    Check("average", "`average` is the mean of `a`", _average),
+    Check("dot", "`dot` is the dot product of `a` and `b`", _dot),
+)

@@ -1,0 +1,124 @@
+"""Lesson 3 checks: the forward pass of a two-layer network on a batch of inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from lessons.checking import Check, Context
+from lessons.expect import Mistake, expect_function, expect_value
+
+METRICS: tuple[str, ...] = ()
+INPUTS = ("X", "-X")  # -X flips which hidden units are active, so both ReLU branches count
+
+
+def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    n = int(rng.integers(4, 7))
+    return {
+        "X": np.round(rng.normal(0, 1, (n, 3)), 2),
+        "W1": np.round(rng.normal(0, 0.8, (3, 4)), 2),
+        "b1": np.round(rng.normal(0, 0.5, 4), 2),
+        "W2": np.round(rng.normal(0, 1, 4), 2),
+        "b2": round(float(rng.normal(0, 1)), 2),
+    }
+
+
+def relu_input(data: Mapping[str, Any]) -> list[float]:
+    row = data["X"][0]
+    return [round(float(v), 2) for v in (-abs(row[0]) - 0.1, abs(row[1]) + 0.1, 0.0)]
+
+
+def probes(data: Mapping[str, Any]) -> dict[str, str]:
+    found = {
+        "relu": "relu",
+        "relu_array": f"relu(np.array({relu_input(data)}))",
+        "hidden": "hidden",
+        "forward": "forward",
+        "predictions": "predictions",
+    }
+    for inputs in INPUTS:
+        found[f"forward {inputs}"] = f"forward({inputs}, W1, b1, W2, b2)"
+    return found
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(0, z)
+
+
+def _relu_values(ctx: Context) -> str | None:
+    values = relu_input(ctx.data)
+    z = np.array(values)
+    mistakes = [
+        Mistake(np.abs(z), "`np.abs` turns negatives positive; ReLU turns them into 0."),
+        Mistake(z, "nothing changed: negative values must become 0."),
+    ]
+    return expect_value(ctx, "relu_array", f"relu(np.array({values}))", mistakes)
+
+
+def _hidden(ctx: Context) -> str | None:
+    X, W1, b1 = ctx.data["X"], ctx.data["W1"], ctx.data["b1"]
+    mistakes = [
+        Mistake(X @ W1 + b1, "the activation is missing: pass the layer through `relu`."),
+        Mistake(_relu(X @ W1), "the bias `b1` is missing: add it before the activation."),
+        Mistake(_relu(X @ W1) + b1, "add `b1` before `relu`, not after."),
+    ]
+    return expect_value(ctx, "hidden", mistakes=mistakes)
+
+
+def _forward_values(ctx: Context) -> str | None:
+    d = ctx.data
+    for inputs in INPUTS:
+        X = d["X"] if inputs == "X" else -d["X"]
+        z1 = X @ d["W1"] + d["b1"]
+        mistakes = [
+            Mistake(
+                _relu(_relu(z1) @ d["W2"] + d["b2"]),
+                "the output layer has no activation here: predictions may be negative.",
+            ),
+            Mistake(
+                z1 @ d["W2"] + d["b2"],
+                "the hidden layer needs `relu`; without it two layers collapse into one line.",
+            ),
+            Mistake(_relu(z1) @ d["W2"], "the output bias `b2` is missing."),
+            Mistake(_relu(X @ d["W1"]) @ d["W2"] + d["b2"], "the hidden bias `b1` is missing."),
+        ]
+        label = f"forward({inputs}, W1, b1, W2, b2)"
+        if (failure := expect_value(ctx, f"forward {inputs}", label, mistakes)) is not None:
+            return failure
+    return None
+
+
+CHECKS = (
+    Check("relu-defined", "`relu` is defined", lambda c: expect_function(c, "relu", "relu(z)")),
+    Check(
+        "relu-values",
+        "`relu` turns negatives into 0, element by element",
+        _relu_values,
+        needs=("relu-defined",),
+    ),
+    Check(
+        "hidden",
+        "`hidden` holds the hidden layer's values",
+        _hidden,
+        needs=("relu-values",),
+    ),
+    Check(
+        "forward-defined",
+        "`forward` is defined",
+        lambda c: expect_function(c, "forward", "forward(X, W1, b1, W2, b2)"),
+    ),
+    Check(
+        "forward-values",
+        "`forward` computes both layers",
+        _forward_values,
+        needs=("forward-defined", "relu-values"),
+    ),
+    Check(
+        "predictions",
+        "`predictions` is `forward(X, W1, b1, W2, b2)`",
+        lambda c: expect_value(c, "predictions"),
+        needs=("forward-values",),
+    ),
+)
