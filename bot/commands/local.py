@@ -1,0 +1,91 @@
+"""`python -m bot local`: take the course in this terminal, no Discord needed.
+
+Same tutor core, same sandbox, same SQLite file as the bot. Works at a prompt and with
+stdin from a pipe (`python -m bot local < session.txt`), which is how it is tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from bot.console import ConsoleSession, LineReader, Style
+from bot.core import LOCAL_SCOPE, Learner, TutorCore
+from bot.settings import Settings
+from bot.store import SqliteStore, StoreError
+from lessons import load_course
+from sandbox import Limits, Sandbox
+
+NAME = "local"
+HELP = "Take the course in this terminal (no Discord needed); progress is saved."
+
+# One learner at a time: their code and the reference solution run side by side.
+LOCAL_WORKERS = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="SQLite file with the progress (default: DATABASE_PATH, else the user data dir)",
+    )
+    parser.add_argument(
+        "--name",
+        help="profile name; each profile keeps its own progress (default: your login name)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour output (default: auto, on a terminal unless NO_COLOR is set)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        print("\nBye! Your progress is saved.", file=sys.stderr)
+        return 130
+
+
+async def _run(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    if settings.log_level == "INFO":
+        # The terminal belongs to the learner: routine INFO lines would cut into lessons.
+        logging.getLogger().setLevel(logging.WARNING)
+    path = args.db or settings.database_path
+    colour = {"auto": None, "always": True, "never": False}[args.color]
+    learner = _local_learner(args.name)
+    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
+    try:
+        async with (
+            SqliteStore(path) as store,
+            Sandbox(workers=min(LOCAL_WORKERS, settings.sandbox_workers), limits=limits) as sandbox,
+        ):
+            core = TutorCore(
+                store,
+                sandbox,
+                load_course(),
+                solution_after_failures=settings.solution_after_failures,
+            )
+            session = ConsoleSession(
+                core, learner, LineReader(), sys.stdout, Style.for_stream(sys.stdout, colour=colour)
+            )
+            return await session.run()
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _local_learner(name: str | None) -> Learner:
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no login name in some containers
+            name = "learner"
+    return Learner(scope=LOCAL_SCOPE, user_id=name, display_name=name)

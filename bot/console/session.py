@@ -1,0 +1,180 @@
+"""The terminal front end: read a line, run a command or grade pasted code, print.
+
+A thin adapter over the tutor core, like the Discord cogs: every decision about lessons,
+locks and grading is the core's; this file only reads and renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import TextIO
+
+from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
+from bot.console.parsing import BadUsage, CodeStart, Command, Unknown, help_text, parse_line
+from bot.console.reader import LineReader
+from bot.console.standing_text import render_leaderboard, render_progress
+from bot.console.style import Style
+from bot.console.verdict_text import render_outcome
+from bot.core import Learner, TutorCore, TutorError
+
+log = logging.getLogger(__name__)
+
+PROMPT = "tutor> "
+CONTINUATION = "....> "
+MAX_FILE_BYTES = 256 * 1024  # far above any lesson; the sandbox refuses big code anyway
+
+
+class ConsoleSession:
+    def __init__(
+        self,
+        core: TutorCore,
+        learner: Learner,
+        reader: LineReader,
+        out: TextIO,
+        style: Style,
+    ) -> None:
+        self.core = core
+        self.learner = learner
+        self.reader = reader
+        self.out = out
+        self.style = style
+
+    async def run(self) -> int:
+        await self._guard(self._welcome())
+        while True:
+            line = await self.reader.readline(PROMPT)
+            if line is None:
+                break
+            parsed = parse_line(line)
+            if parsed is None:
+                continue
+            if isinstance(parsed, Command) and parsed.name == "quit":
+                break
+            if isinstance(parsed, CodeStart):
+                code = await self._read_code(line, fenced=parsed.fenced)
+                await self._guard(self._submit(code))
+            elif isinstance(parsed, Command):
+                await self._guard(self._command(parsed))
+            elif isinstance(parsed, BadUsage):
+                self.say(f"Usage: {parsed.spec.usage} ({parsed.spec.summary}).")
+            elif isinstance(parsed, Unknown):
+                self.say(f"I don't know the command “{parsed.word}”. Type `help` for the list.")
+        self.say("Bye! Your progress is saved.")
+        return 0
+
+    def say(self, text: str) -> None:
+        self.out.write(text.rstrip("\n") + "\n\n")
+        self.out.flush()
+
+    async def _guard(self, step: Awaitable[None]) -> None:
+        """The one place errors become messages: the learner's own as they are, ours as a
+        short apology with an id to find the traceback in the log."""
+        try:
+            await step
+        except TutorError as error:
+            self.say(self.style.paint(error.message, "yellow"))
+        except Exception:
+            error_id = secrets.token_hex(4)
+            log.exception("console command failed (error id %s)", error_id)
+            self.say(
+                self.style.paint(
+                    f"Sorry, something went wrong on our side (error {error_id}). "
+                    "Your progress is safe; please try again.",
+                    "red",
+                )
+            )
+
+    async def _welcome(self) -> None:
+        progress = await self.core.progress(self.learner)
+        name = self.learner.display_name
+        if progress.attempts == 0 and progress.completed == 0:
+            self.say(
+                self.style.paint(f"Welcome to Gradient Tutor, {name}!", "bold")
+                + f"\n{progress.total} lessons on how neural networks learn, in NumPy. "
+                "Type `next` to start and `help` for the commands."
+            )
+        else:
+            self.say(
+                self.style.paint(f"Welcome back, {name}!", "bold")
+                + f" You have passed {progress.completed} of {progress.total} lessons. "
+                "Type `next` to continue and `help` for the commands."
+            )
+
+    async def _command(self, command: Command) -> None:
+        arg = command.args[0] if command.args else None
+        match command.name:
+            case "next":
+                self.say(render_lesson(await self.core.next_lesson(self.learner), self.style))
+            case "lesson":
+                self.say(render_lesson(await self.core.current_lesson(self.learner), self.style))
+            case "list":
+                self.say(render_list(await self.core.list_lessons(self.learner), self.style))
+            case "show":
+                assert arg is not None
+                self.say(render_lesson(await self.core.show_lesson(self.learner, arg), self.style))
+            case "submit":
+                await self._submit_command(arg)
+            case "hint":
+                self.say(render_hint(await self.core.hint(self.learner, arg), self.style))
+            case "solution":
+                solution = await self.core.solution_view(self.learner, arg)
+                self.say(render_solution(solution.lesson, solution.code, self.style))
+            case "progress":
+                self.say(render_progress(await self.core.progress(self.learner), self.style))
+            case "leaderboard":
+                await self._leaderboard(arg)
+            case "help":
+                self.say(help_text())
+
+    async def _leaderboard(self, arg: str | None) -> None:
+        if arg is not None and not (arg.isdigit() and int(arg) >= 1):
+            self.say("Usage: leaderboard [PAGE], where PAGE is 1 or more.")
+            return
+        page = await self.core.leaderboard(self.learner.scope, page=int(arg or 1) - 1)
+        self.say(render_leaderboard(page, self.style, me=self.learner.user_id))
+
+    async def _submit_command(self, path: str | None) -> None:
+        if path is None:
+            self.say("Paste your code; end it with a line holding only ``` (or Ctrl-D).")
+            first = await self.reader.readline(CONTINUATION)
+            if first is None:
+                return
+            await self._submit(await self._read_code(first, fenced=first.strip() == "```"))
+            return
+        try:
+            file = Path(path).expanduser()
+            if file.stat().st_size > MAX_FILE_BYTES:
+                self.say(f"{path} is too big to be a lesson answer.")
+                return
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.say(f"I couldn't read {path}: {getattr(error, 'strerror', None) or error}.")
+            return
+        await self._submit(text)
+
+    async def _read_code(self, first: str, *, fenced: bool) -> str:
+        """Collect a paste: a fenced block up to its closing fence, or plain code up to a
+        line holding only ``` or the end of input."""
+        lines = [first]
+        while True:
+            line = await self.reader.readline(CONTINUATION)
+            if line is None:
+                break
+            if line.strip() == "```":
+                if fenced:
+                    lines.append(line)
+                break
+            lines.append(line)
+        if fenced and lines[-1].strip() != "```":
+            lines.append("```")  # input ended inside the block: close it for them
+        return "\n".join(lines) + "\n"
+
+    async def _submit(self, text: str) -> None:
+        if self.reader.interactive:
+            self.out.write(self.style.paint("Grading…\n", "dim"))
+            self.out.flush()
+        outcome = await self.core.submit(self.learner, text)
+        self.say(render_outcome(outcome, self.style))

@@ -1,0 +1,55 @@
+"""The tutor core: lessons, submissions, hints and progress, for any front end.
+
+Usage::
+
+    core = TutorCore(store, sandbox, course, solution_after_failures=3)
+    view = await core.next_lesson(Learner("guild:1", "42", "Ada"))
+    outcome = await core.submit(learner, message_text, require_fence=True)
+
+Every error a learner can cause is a `TutorError` whose `.message` is ready to show.
+"""
+
+from bot.core.errors import (
+    AlreadyGrading,
+    LessonLocked,
+    NoCodeFound,
+    NoHints,
+    SolutionNotAvailable,
+    TutorError,
+    UnknownLesson,
+)
+from bot.core.learner import DM_SCOPE, LOCAL_SCOPE, Learner, guild_scope
+from bot.core.service import TutorCore
+from bot.core.views import (
+    HintView,
+    LeaderboardEntry,
+    LeaderboardPage,
+    LessonStatus,
+    LessonView,
+    ProgressView,
+    SolutionView,
+    SubmissionOutcome,
+)
+
+__all__ = [
+    "DM_SCOPE",
+    "LOCAL_SCOPE",
+    "AlreadyGrading",
+    "HintView",
+    "LeaderboardEntry",
+    "LeaderboardPage",
+    "Learner",
+    "LessonLocked",
+    "LessonStatus",
+    "LessonView",
+    "NoCodeFound",
+    "NoHints",
+    "ProgressView",
+    "SolutionNotAvailable",
+    "SolutionView",
+    "SubmissionOutcome",
+    "TutorCore",
+    "TutorError",
+    "UnknownLesson",
+    "guild_scope",
+]

@@ -1,0 +1,57 @@
+"""Errors a learner can cause. Each carries `.message`: plain, friendly words a front end
+shows as they are, whether in Discord or in a terminal."""
+
+from __future__ import annotations
+
+from lessons import Lesson
+
+
+class TutorError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownLesson(TutorError):
+    def __init__(self, reference: str, total: int) -> None:
+        self.reference = reference
+        super().__init__(
+            f"There is no lesson called “{reference}”. Lessons are numbered 1 to {total}; "
+            "the lesson list shows their names."
+        )
+
+
+class LessonLocked(TutorError):
+    def __init__(self, lesson: Lesson, previous: Lesson | None) -> None:
+        self.lesson = lesson
+        self.previous = previous
+        unlock_by = (
+            f"Pass lesson {previous.number} (“{previous.title}”) to unlock it."
+            if previous is not None
+            else "Pass the lessons before it to unlock it."
+        )
+        super().__init__(f"Lesson {lesson.number} (“{lesson.title}”) is still locked. {unlock_by}")
+
+
+class AlreadyGrading(TutorError):
+    def __init__(self) -> None:
+        super().__init__(
+            "I'm still grading your last submission. Wait for its result, then send this again."
+        )
+
+
+class NoCodeFound(TutorError):
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"I couldn't find any code to grade. {problem}")
+
+
+class SolutionNotAvailable(TutorError):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NoHints(TutorError):
+    def __init__(self, lesson: Lesson) -> None:
+        super().__init__(f"Lesson {lesson.number} has no hints, sorry.")

@@ -1,0 +1,300 @@
+"""The tutor core: the one service every front end calls.
+
+It decides which lesson a learner is on and whether it is open, sends code through the
+sandbox and the grader, and records the outcome (with the unlock it earns) in one store
+transaction. It knows nothing about Discord or terminals.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.code_extraction import HOW_TO_FORMAT, extract_code
+from bot.core.errors import (
+    AlreadyGrading,
+    LessonLocked,
+    NoCodeFound,
+    NoHints,
+    SolutionNotAvailable,
+    UnknownLesson,
+)
+from bot.core.learner import Learner
+from bot.core.unlocking import lesson_after, lesson_before, unlocked_ids
+from bot.core.views import (
+    HintView,
+    LeaderboardPage,
+    LessonStatus,
+    LessonView,
+    ProgressView,
+    SolutionView,
+    SubmissionOutcome,
+)
+from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
+from lessons import Course, Lesson, Verdict, grade_submission
+from lessons.grading import Runner
+
+log = logging.getLogger(__name__)
+
+# Outcomes that are not the learner getting it wrong: they do not bring the solution closer.
+_NOT_A_FAILURE = {"passed", "not_attempted", "crashed"}
+
+MAX_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class _State:
+    """One learner's standing, read once per call."""
+
+    record: LearnerRecord
+    progress: dict[str, LessonProgress]
+    unlocked: set[str]
+
+    def of(self, lesson: Lesson) -> LessonProgress:
+        return self.progress.get(lesson.id) or LessonProgress(lesson.id)
+
+
+class TutorCore:
+    def __init__(
+        self,
+        store: Store,
+        sandbox: Runner,
+        course: Course,
+        *,
+        solution_after_failures: int = 3,
+    ) -> None:
+        self.store = store
+        self.sandbox = sandbox
+        self.course = course
+        self.solution_after_failures = solution_after_failures
+        self._grading: set[tuple[str, str]] = set()
+
+    # Reading lessons
+
+    async def next_lesson(self, learner: Learner) -> LessonView:
+        """The first open lesson not yet completed, which becomes the current one; or a
+        "course complete" view when nothing is left."""
+        state = await self._state(learner)
+        for lesson in self.course.lessons:
+            if lesson.id in state.unlocked and not state.of(lesson).completed:
+                await self.store.set_current_lesson(learner.scope, learner.user_id, lesson.id)
+                return self._view(state, lesson)
+        return LessonView(lesson=None, total_lessons=len(self.course), course_complete=True)
+
+    async def current_lesson(self, learner: Learner) -> LessonView:
+        """The lesson the learner last opened, or else the one `next_lesson` would give."""
+        state = await self._state(learner)
+        current = self._current(state)
+        if current is None:
+            return await self.next_lesson(learner)
+        return self._view(state, current)
+
+    async def list_lessons(self, learner: Learner) -> list[LessonStatus]:
+        state = await self._state(learner)
+        return [self._status(state, lesson) for lesson in self.course.lessons]
+
+    async def show_lesson(self, learner: Learner, reference: str) -> LessonView:
+        """Lesson by id or 1-based number; it becomes the current one."""
+        state = await self._state(learner)
+        lesson = self._open_lesson(state, reference)
+        await self.store.set_current_lesson(learner.scope, learner.user_id, lesson.id)
+        return self._view(state, lesson)
+
+    # Submitting
+
+    async def submit(
+        self,
+        learner: Learner,
+        text: str,
+        lesson_id: str | None = None,
+        *,
+        require_fence: bool = False,
+    ) -> SubmissionOutcome:
+        """Extract the code from `text`, grade it on the lesson (the current one unless
+        named), and record the attempt together with any unlock it earns."""
+        key = (learner.scope, learner.user_id)
+        if key in self._grading:
+            raise AlreadyGrading()
+        self._grading.add(key)  # no await since the check: claiming the slot is atomic
+        try:
+            extraction = extract_code(text, require_fence=require_fence)
+            if extraction.code is None:
+                raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
+            state = await self._state(learner)
+            lesson = await self._target(learner, state, lesson_id)
+            verdict = await grade_submission(lesson, extraction.code, self.sandbox)
+            return await self._record(learner, lesson, extraction.code, verdict)
+        finally:
+            self._grading.discard(key)
+
+    def is_grading(self, learner: Learner) -> bool:
+        return (learner.scope, learner.user_id) in self._grading
+
+    async def _record(
+        self, learner: Learner, lesson: Lesson, code: str, verdict: Verdict
+    ) -> SubmissionOutcome:
+        following = lesson_after(self.course, lesson)
+        result = await self.store.record_attempt(
+            learner.scope,
+            learner.user_id,
+            NewAttempt(
+                lesson_id=lesson.id,
+                status=verdict.status,
+                passed=verdict.passed,
+                counts_as_failure=verdict.status not in _NOT_A_FAILURE,
+                code=code,
+                checks=[check.to_json() for check in verdict.checks],
+                metrics=dict(verdict.metrics),
+            ),
+            unlock=following.id if verdict.passed and following is not None else None,
+        )
+        course_completed = False
+        if result.newly_completed:
+            progress = await self.store.progress(learner.scope, learner.user_id)
+            course_completed = all(
+                progress.get(item.id, LessonProgress(item.id)).completed
+                for item in self.course.lessons
+            )
+        log.info(
+            "graded %s/%s lesson=%s status=%s attempt=%d",
+            learner.scope,
+            learner.user_id,
+            lesson.id,
+            verdict.status,
+            result.attempt_id,
+        )
+        return SubmissionOutcome(
+            verdict=verdict,
+            lesson=lesson,
+            unlocked=following if result.newly_unlocked else None,
+            course_completed=course_completed,
+            attempt_id=result.attempt_id,
+            newly_completed=result.newly_completed,
+        )
+
+    # Help
+
+    async def hint(self, learner: Learner, lesson_id: str | None = None) -> HintView:
+        """The next hint tier for the lesson; asking past the last repeats the last."""
+        state = await self._state(learner)
+        lesson = await self._target(learner, state, lesson_id)
+        if not lesson.hints:
+            raise NoHints(lesson)
+        tier = await self.store.reveal_hint(
+            learner.scope, learner.user_id, lesson.id, len(lesson.hints)
+        )
+        return HintView(
+            lesson=lesson, text=lesson.hints[tier - 1], tier=tier, tiers=len(lesson.hints)
+        )
+
+    async def solution(self, learner: Learner, lesson_id: str | None = None) -> str:
+        """The reference solution, once the lesson is passed or after enough failed tries."""
+        return (await self.solution_view(learner, lesson_id)).code
+
+    async def solution_view(self, learner: Learner, lesson_id: str | None = None) -> SolutionView:
+        """Like `solution`, with the lesson it belongs to (for a title)."""
+        state = await self._state(learner)
+        lesson = await self._target(learner, state, lesson_id)
+        mine = state.of(lesson)
+        if not self._solution_available(mine):
+            left = self.solution_after_failures - mine.failures
+            tries = "attempt" if left == 1 else "attempts"
+            raise SolutionNotAvailable(
+                f"The solution to lesson {lesson.number} opens once you pass it, or after "
+                f"{left} more failed {tries}. A hint might get you there first."
+            )
+        await self.store.record_solution_shown(learner.scope, learner.user_id, lesson.id)
+        return SolutionView(lesson=lesson, code=lesson.solution)
+
+    # Standing
+
+    async def progress(self, learner: Learner) -> ProgressView:
+        state = await self._state(learner)
+        rank = await self.store.rank_of(learner.scope, learner.user_id)
+        return ProgressView(
+            learner=learner,
+            lessons=[self._status(state, lesson) for lesson in self.course.lessons],
+            current=self._current(state),
+            rank=rank,
+        )
+
+    async def leaderboard(self, scope: str, page: int = 0, page_size: int = 10) -> LeaderboardPage:
+        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+        page = max(0, page)
+        board = await self.store.leaderboard(scope, page * page_size, page_size)
+        return LeaderboardPage(scope, page, page_size, board.total, board.rows)
+
+    async def reset(
+        self, learner_scope: str, user_id: str, lesson_id: str | None = None, *, actor: str
+    ) -> bool:
+        """Forget a learner's progress in a scope, or one lesson's; `actor` is logged.
+        True when there was anything to forget."""
+        target = None
+        if lesson_id is not None:
+            lesson = self.course.find(lesson_id)
+            if lesson is None:
+                raise UnknownLesson(lesson_id, len(self.course))
+            target = lesson.id
+        changed = await self.store.reset(learner_scope, user_id, target, actor)
+        log.info("reset %s/%s lesson=%s by %s", learner_scope, user_id, target, actor)
+        return changed
+
+    # Helpers
+
+    async def _state(self, learner: Learner) -> _State:
+        record = await self.store.ensure_learner(
+            learner.scope, learner.user_id, learner.display_name
+        )
+        progress = await self.store.progress(learner.scope, learner.user_id)
+        return _State(record, progress, unlocked_ids(self.course, progress))
+
+    def _open_lesson(self, state: _State, reference: str) -> Lesson:
+        lesson = self.course.find(reference)
+        if lesson is None:
+            raise UnknownLesson(reference, len(self.course))
+        if lesson.id not in state.unlocked:
+            raise LessonLocked(lesson, lesson_before(self.course, lesson))
+        return lesson
+
+    def _current(self, state: _State) -> Lesson | None:
+        current_id = state.record.current_lesson_id
+        if current_id is None:
+            return None
+        lesson = self.course.find(current_id)
+        return lesson if lesson is not None and lesson.id in state.unlocked else None
+
+    async def _target(self, learner: Learner, state: _State, lesson_id: str | None) -> Lesson:
+        """The named lesson if open; else the current one; else the next one to do."""
+        if lesson_id is not None:
+            return self._open_lesson(state, lesson_id)
+        current = self._current(state)
+        if current is not None:
+            return current
+        view = await self.next_lesson(learner)
+        # With the course complete and no current lesson, the last lesson is the target.
+        return view.lesson or self.course.lessons[-1]
+
+    def _solution_available(self, mine: LessonProgress) -> bool:
+        return mine.completed or mine.failures >= self.solution_after_failures
+
+    def _status(self, state: _State, lesson: Lesson) -> LessonStatus:
+        mine = state.of(lesson)
+        return LessonStatus(
+            lesson=lesson,
+            unlocked=lesson.id in state.unlocked,
+            completed=mine.completed,
+            attempts=mine.attempts,
+            completed_at=mine.completed_at,
+            hints_shown=mine.hints_shown,
+        )
+
+    def _view(self, state: _State, lesson: Lesson) -> LessonView:
+        mine = state.of(lesson)
+        return LessonView(
+            lesson=lesson,
+            total_lessons=len(self.course),
+            completed=mine.completed,
+            attempts=mine.attempts,
+            hints_shown=mine.hints_shown,
+            solution_available=self._solution_available(mine),
+        )
