@@ -93,6 +93,14 @@ _FRIENDLY = (
         '"{0}" reaches the interpreter\'s internals and is not allowed',
     ),
     (re.compile(r"Exec calls are not allowed"), "exec() is not available"),
+    (
+        re.compile(r"Augmented assignment of object items and slices"),
+        "`x[i] += v` is not supported in the sandbox; write `x[i] = x[i] + v` instead",
+    ),
+    (
+        re.compile(r"Augmented assignment of attributes"),
+        "`obj.a += v` is not supported in the sandbox; write `obj.a = obj.a + v` instead",
+    ),
     (re.compile(r"Eval calls are not allowed"), "eval() is not available"),
 )
 
