@@ -147,7 +147,7 @@ def _type(obj: Any) -> type:
     return type(obj)
 
 
-def make_import(facades: Mapping[str, Facade]) -> Callable[..., Facade]:
+def make_import(facades: Mapping[str, Facade]) -> Callable[..., Any]:
     real_import = builtins.__import__
 
     def guarded_import(
@@ -156,13 +156,13 @@ def make_import(facades: Mapping[str, Facade]) -> Callable[..., Facade]:
         locals: Any = None,
         fromlist: Iterable[str] | None = (),
         level: int = 0,
-    ) -> Facade:
+    ) -> Any:
         if type(fromlist) is list and name.startswith("numpy"):
             # numpy's C code imports lazily through the current frame's __import__, with a
             # list as fromlist; `import` statements pass None or a tuple, and learner code
             # can't call __import__ itself ("_" names don't compile). So this module goes
             # back to numpy's C code, never to the learner.
-            return real_import(name, globals, locals, fromlist, level)  # type: ignore[no-any-return]
+            return real_import(name, globals, locals, fromlist, level)
         if level != 0:
             raise ImportRefused("relative imports are not available in the sandbox")
         if name not in facades:
