@@ -1,0 +1,113 @@
+"""The bot: takes its dependencies in the constructor, loads the cogs in `setup_hook`.
+
+Lifecycle as in discord.py's examples/advanced_startup.py: whoever builds the bot owns the
+store and the sandbox pool (see `bot.discord_app.runtime`); the bot only uses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot.discord_app.buttons import DYNAMIC_ITEMS
+from bot.discord_app.cooldown import SubmissionCooldown
+from bot.discord_app.tree import TutorTree
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.core import TutorCore
+    from bot.store import Store
+    from sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.lessons", "cogs.progress", "cogs.submissions")
+DEFAULT_COOLDOWN_S = 3.0
+# On shutdown, gradings already running get this long to post their verdict.
+SHUTDOWN_GRACE_S = 10.0
+
+T = TypeVar("T")
+
+
+def tutor_intents() -> discord.Intents:
+    intents = discord.Intents.default()
+    # Privileged: fenced code posted in a channel can only be read with it (and the
+    # "Message Content Intent" switch on the Developer Portal's Bot page).
+    intents.message_content = True
+    return intents
+
+
+class TutorBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        core: TutorCore | None,
+        store: Store | None = None,
+        sandbox: Sandbox | None = None,
+        intents: discord.Intents | None = None,
+        submission_cooldown_s: float = DEFAULT_COOLDOWN_S,
+        sync_dev_guild: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents or tutor_intents(),
+            tree_cls=TutorTree,
+            # Learner output is echoed back: it must never ping @everyone, a role or a member.
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self._core = core
+        self.store = store
+        self.sandbox = sandbox
+        self.cooldown = SubmissionCooldown(submission_cooldown_s)
+        self._sync_dev_guild = sync_dev_guild
+        self._gradings: set[asyncio.Task[Any]] = set()
+
+    @property
+    def core(self) -> TutorCore:
+        if self._core is None:
+            raise RuntimeError("this bot was built without a tutor core (command sync only)")
+        return self._core
+
+    @property
+    def sandbox_saturated(self) -> bool:
+        return bool(self.sandbox is not None and self.sandbox.saturated)
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None and self._sync_dev_guild:
+            # A guild sync is instant; global sync is only done on request (`python -m bot sync`).
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+
+    async def tracked(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run a submission (grading and its reply) so that shutdown waits for it to finish."""
+        task = asyncio.ensure_future(work)
+        self._gradings.add(task)
+        task.add_done_callback(self._gradings.discard)
+        return await task
+
+    async def close(self) -> None:
+        if self._gradings:
+            log.info("waiting for %d running grading(s) to finish", len(self._gradings))
+            _, pending = await asyncio.wait(self._gradings, timeout=SHUTDOWN_GRACE_S)
+            for task in pending:
+                task.cancel()
+        await super().close()

@@ -1,0 +1,1 @@
+"""Core results as Discord embeds, kept within Discord's limits."""

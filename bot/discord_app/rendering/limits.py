@@ -1,0 +1,14 @@
+"""Discord's size limits for what a bot sends (API v10)."""
+
+CONTENT = 2_000
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4_096
+EMBED_FIELD_NAME = 256
+EMBED_FIELD_VALUE = 1_024
+EMBED_FOOTER = 2_048
+EMBED_FIELDS = 25
+EMBEDS_PER_MESSAGE = 10
+EMBED_TOTAL_PER_MESSAGE = 6_000  # titles, descriptions, fields and footers of all embeds
+MODAL_INPUT = 4_000
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_NAME = 100

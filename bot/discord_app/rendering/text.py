@@ -1,0 +1,47 @@
+"""Text that goes into Discord: truncated to a limit, with learner text defused.
+
+Learner output is quoted inside code blocks, so a ``` in it would close the block early
+and let the rest render as Markdown: we break every fence with a zero-width space.
+"""
+
+from __future__ import annotations
+
+ZERO_WIDTH_SPACE = "\u200b"
+ELLIPSIS = "…"
+
+
+def defuse_fences(text: str) -> str:
+    return text.replace("```", f"`{ZERO_WIDTH_SPACE}`{ZERO_WIDTH_SPACE}`")
+
+
+def truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
+
+
+def code_block(code: str, limit: int, language: str = "python") -> str:
+    """A fenced block that fits `limit`, cut at a line boundary with a note when too long."""
+    opening, closing = f"```{language}\n", "\n```"
+    body = defuse_fences(code.rstrip("\n"))
+    room = limit - len(opening) - len(closing)
+    if len(body) > room:
+        note = f"\n# {ELLIPSIS} cut to fit"
+        cut = body[: max(0, room - len(note))]
+        body = (cut.rsplit("\n", 1)[0] if "\n" in cut else cut) + note
+    return opening + body + closing
+
+
+def numbered_output(stdout: str, limit: int, max_lines: int = 20) -> str:
+    """Printed output as a block with line numbers, the first `max_lines` lines at most."""
+    lines = stdout.rstrip("\n").split("\n")
+    shown = lines[:max_lines]
+    width = len(str(len(shown)))
+    numbered = [f"{i:>{width}} | {line}" for i, line in enumerate(shown, start=1)]
+    hidden = len(lines) - len(shown)
+    if hidden:
+        numbered.append(f"{ELLIPSIS} {hidden} more line{'s' if hidden != 1 else ''}")
+    opening, closing = "```\n", "\n```"
+    room = limit - len(opening) - len(closing)
+    body = defuse_fences("\n".join(numbered))
+    return opening + truncate(body, room) + closing

@@ -1,0 +1,96 @@
+"""Owning the bot's resources: open them in order, close them in reverse, on any exit.
+
+As in discord.py's examples/advanced_startup.py, `main` holds the store and the sandbox pool
+with `async with` and hands them to the bot; on SIGINT/SIGTERM the bot first lets running
+gradings post their verdicts (see TutorBot.close), then the pool and the database close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from typing import Any
+
+import discord
+
+from bot.core import TutorCore
+from bot.discord_app.bot import TutorBot
+from bot.discord_app.endpoints import use_endpoints
+from bot.settings import Settings
+from bot.store import SqliteStore
+from lessons import load_course
+from sandbox import Limits, Sandbox
+
+PORTAL = "https://discord.com/developers/applications"
+
+
+class StartupProblem(Exception):
+    """Something the person running the bot must fix; the message says what and where."""
+
+
+@asynccontextmanager
+async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterator[TutorBot]:
+    """The bot with its store, sandbox pool and core, all closed again on exit."""
+    use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
+    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
+    async with (
+        SqliteStore(settings.database_path) as store,
+        Sandbox(workers=settings.sandbox_workers, limits=limits) as sandbox,
+    ):
+        core = TutorCore(
+            store,
+            sandbox,
+            load_course(),
+            solution_after_failures=settings.solution_after_failures,
+        )
+        async with TutorBot(
+            settings=settings, core=core, store=store, sandbox=sandbox, **bot_options
+        ) as bot:
+            yield bot
+
+
+def token_of(settings: Settings) -> str:
+    if not settings.discord_token:
+        raise StartupProblem(
+            "DISCORD_TOKEN is not set. Create a bot at "
+            f"{PORTAL} (your application → Bot → Reset Token) and put it in .env as "
+            "DISCORD_TOKEN=..., or run the course in the terminal with `python -m bot local`."
+        )
+    return settings.discord_token.get()
+
+
+async def main(settings: Settings) -> None:
+    """Run the bot until it is stopped; SIGTERM stops it as cleanly as Ctrl-C."""
+    token = token_of(settings)
+    current = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if current is not None:
+        with suppress(NotImplementedError):  # no signal handlers on some platforms
+            loop.add_signal_handler(signal.SIGTERM, current.cancel)
+    async with open_tutor_bot(settings) as bot:
+        with explained_login_errors(settings):
+            await bot.start(token)
+
+
+@contextmanager
+def explained_login_errors(settings: Settings) -> Iterator[None]:
+    """Turn discord.py's login and intent refusals into StartupProblem with a way out."""
+    try:
+        yield
+    except discord.LoginFailure:
+        raise StartupProblem(
+            "Discord rejected DISCORD_TOKEN: it is not a valid bot token (or it was reset). "
+            f"Copy a fresh one from {PORTAL} → your application → Bot → Reset Token."
+        ) from None
+    except discord.PrivilegedIntentsRequired:
+        raise StartupProblem(
+            "Discord refused the Message Content intent, which the bot needs to read code "
+            f"posted in channels. Turn on “Message Content Intent” at {PORTAL} → your "
+            "application → Bot → Privileged Gateway Intents, then start again."
+        ) from None
+    except (OSError, discord.GatewayNotFound) as error:
+        where = settings.discord_api_base or "discord.com"
+        raise StartupProblem(f"Could not reach Discord at {where}: {error}") from None

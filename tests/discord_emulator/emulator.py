@@ -1,0 +1,216 @@
+"""The test-facing side: start the emulator, act as members, read what the bot sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from tests.discord_emulator import interactions, payloads
+from tests.discord_emulator.gateway import Gateway, strip_content
+from tests.discord_emulator.rest import RestApi
+from tests.discord_emulator.state import EmulatorState, InteractionRecord, Json
+
+DEFAULT_WAIT_S = 30.0  # a bound on waiting for the bot, so a broken bot fails, not hangs
+
+
+class DiscordEmulator:
+    def __init__(self, token: str = "emulated-bot-token") -> None:
+        self.token = token
+        self.state = EmulatorState()
+        self.gateway = Gateway(self.state, token)
+        self.rest = RestApi(self.state, self.gateway, token)
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self.rest.middleware])
+        app.add_routes([web.get("/gateway", self.gateway.handle), *self.rest.routes()])
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.gateway.url = self.gateway_url
+
+    async def close(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"{self.base_url.replace('http', 'ws', 1)}/gateway"
+
+    # -- the server -----------------------------------------------------------------------------
+
+    @property
+    def guild_id(self) -> int:
+        return self.state.guild_id
+
+    @property
+    def lesson_channel_id(self) -> int:
+        return self.state.channel_ids[0]
+
+    @property
+    def other_channel_id(self) -> int:
+        return self.state.channel_ids[1]
+
+    def add_member(self, name: str) -> Json:
+        user = payloads.user(self.state.ids.next(), name)
+        self.state.users[int(user["id"])] = user
+        return user
+
+    async def wait_until_connected(self, timeout: float = DEFAULT_WAIT_S) -> None:
+        await self.state.wait_until(lambda: self.gateway.connected, timeout)
+
+    # -- acting as members ----------------------------------------------------------------------
+
+    async def send_message(self, author: Json, content: str, channel_id: int | None = None) -> Json:
+        channel_id = channel_id or self.lesson_channel_id
+        message = payloads.message(
+            self.state.ids.next(), channel_id, author, content, guild_id=self.guild_id
+        )
+        message["member"] = _partial_member()
+        self.state.messages[int(message["id"])] = message
+        await self.gateway.dispatch("MESSAGE_CREATE", self._as_delivered(message))
+        return message
+
+    async def edit_message(self, message: Json, content: str) -> Json:
+        stored = self.state.messages[int(message["id"])]
+        stored["content"] = content
+        stored["edited_timestamp"] = payloads.now()
+        await self.gateway.dispatch("MESSAGE_UPDATE", self._as_delivered(stored))
+        return stored
+
+    async def slash(
+        self,
+        author: Json,
+        path: str,
+        *,
+        channel_id: int | None = None,
+        permissions: str | None = None,
+        **options: Any,
+    ) -> InteractionRecord:
+        data = interactions.command_data(self.state, path, options)
+        return await self._interact(
+            interactions.APPLICATION_COMMAND, author, data, channel_id, permissions=permissions
+        )
+
+    async def autocomplete(
+        self, author: Json, path: str, option: str, typed: str, **options: Any
+    ) -> InteractionRecord:
+        data = interactions.command_data(self.state, path, {**options, option: typed})
+        return await self._interact(
+            interactions.AUTOCOMPLETE, author, interactions.focus(data, option), None
+        )
+
+    async def click(self, author: Json, message: Json, custom_id: str) -> InteractionRecord:
+        """Press the button with `custom_id` on one of the bot's messages."""
+        buttons = [c for row in message.get("components", []) for c in row.get("components", [])]
+        if custom_id not in [b.get("custom_id") for b in buttons]:
+            raise LookupError(f"no button {custom_id!r} on that message")
+        data = {"custom_id": custom_id, "component_type": 2}
+        channel_id = int(message["channel_id"])
+        return await self._interact(
+            interactions.COMPONENT, author, data, channel_id, message=message
+        )
+
+    async def submit_modal(
+        self, author: Json, opened_by: InteractionRecord, values: dict[str, str]
+    ) -> InteractionRecord:
+        modal = opened_by.modal
+        if modal is None:
+            raise LookupError("that interaction was not answered with a modal")
+        data = interactions.modal_submission(modal, values)
+        channel_id = int(opened_by.payload["channel_id"])
+        return await self._interact(interactions.MODAL_SUBMIT, author, data, channel_id)
+
+    # -- reading what the bot did ---------------------------------------------------------------
+
+    def replies_to(self, message: Json) -> list[Json]:
+        return [
+            m
+            for m in self.state.messages.values()
+            if (m.get("message_reference") or {}).get("message_id") == message["id"]
+        ]
+
+    async def wait_for_reply(
+        self, message: Json, done: Any = None, timeout: float = DEFAULT_WAIT_S
+    ) -> Json:
+        """The bot's reply to `message`, once `done(reply)` holds (default: it has embeds)."""
+        done = done or (lambda reply: bool(reply["embeds"]))
+
+        def probe() -> Json | None:
+            return next((r for r in self.replies_to(message) if done(r)), None)
+
+        return await self.state.wait_until(probe, timeout)
+
+    async def wait_for_response(
+        self, record: InteractionRecord, done: Any = None, timeout: float = DEFAULT_WAIT_S
+    ) -> Json:
+        """The interaction's response message, once `done(message)` holds (default: it is no
+        longer "thinking")."""
+        done = done or (lambda m: not int(m.get("flags", 0)) & (1 << 7))
+
+        def probe() -> Json | None:
+            original = record.original
+            return original if original is not None and done(original) else None
+
+        return await self.state.wait_until(probe, timeout)
+
+    async def wait_for_callback(
+        self, record: InteractionRecord, timeout: float = DEFAULT_WAIT_S
+    ) -> Json:
+        return await self.state.wait_until(
+            lambda: record.callbacks[0] if record.callbacks else None, timeout
+        )
+
+    def reactions_on(self, message: Json) -> list[str]:
+        return [emoji for _, mid, emoji in self.state.reactions if mid == int(message["id"])]
+
+    def sent_bodies(self) -> list[Json]:
+        return [entry["body"] for entry in self.state.sent]
+
+    # -- internals --------------------------------------------------------------------------------
+
+    async def _interact(
+        self,
+        kind: int,
+        author: Json,
+        data: Json,
+        channel_id: int | None,
+        *,
+        message: Json | None = None,
+        permissions: str | None = None,
+    ) -> InteractionRecord:
+        payload = interactions.base(
+            self.state,
+            kind,
+            author,
+            channel_id or self.lesson_channel_id,
+            data,
+            permissions=permissions,
+        )
+        if message is not None:
+            payload["message"] = message
+        record = InteractionRecord(int(payload["id"]), payload["token"], payload)
+        self.state.interactions[record.id] = record
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    def _as_delivered(self, message: Json) -> Json:
+        if self.state.message_content_allowed:
+            return message
+        return strip_content(message, self.state.bot_user["id"])
+
+
+def _partial_member() -> Json:
+    return {"roles": [], "joined_at": payloads.now(), "deaf": False, "mute": False, "flags": 0}

@@ -1,0 +1,110 @@
+"""The gateway websocket: JSON text frames, no compression (discord.py accepts both).
+
+The exchange is the minimum discord.py needs: HELLO (op 10), IDENTIFY (op 2) answered by
+READY and GUILD_CREATE, heartbeats (op 1) answered by acks (op 11), then dispatches (op 0).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.discord_emulator.state import MESSAGE_CONTENT_INTENT, EmulatorState
+
+log = logging.getLogger(__name__)
+
+HELLO, IDENTIFY, HEARTBEAT, HEARTBEAT_ACK, DISPATCH, RESUME = 10, 2, 1, 11, 0, 6
+AUTHENTICATION_FAILED = 4004
+DISALLOWED_INTENTS = 4014
+
+
+class Gateway:
+    def __init__(self, state: EmulatorState, token: str) -> None:
+        self.state = state
+        self.token = token
+        # What the Developer Portal switch says; off means asking for the intent is refused.
+        self.message_content_enabled = True
+        self._sockets: list[web.WebSocketResponse] = []
+        self._sequence = 0
+        self.url = ""  # set once the server listens; READY hands it back as the resume URL
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await self._send(ws, {"op": HELLO, "d": {"heartbeat_interval": 41_250}})
+        try:
+            async for frame in ws:
+                if frame.type is not WSMsgType.TEXT:
+                    continue
+                await self._on_frame(ws, json.loads(frame.data))
+        finally:
+            if ws in self._sockets:
+                self._sockets.remove(ws)
+        return ws
+
+    async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        op = frame.get("op")
+        if op == HEARTBEAT:
+            await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
+        elif op == IDENTIFY:
+            await self._identify(ws, frame["d"])
+        elif op == RESUME:
+            self._sockets.append(ws)
+            await self._dispatch_to(ws, "RESUMED", {})
+
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        if data.get("token") != self.token:
+            await ws.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
+            return
+        intents = int(data.get("intents", 0))
+        if intents & MESSAGE_CONTENT_INTENT and not self.message_content_enabled:
+            await ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            return
+        self.state.identified_intents = intents
+        self._sockets.append(ws)
+        state = self.state
+        ready = {
+            "v": 10,
+            "user": state.bot_user,
+            "guilds": [{"id": str(state.guild_id), "unavailable": True}],
+            "session_id": "emulated-session",
+            "resume_gateway_url": self.url,
+            "application": {"id": str(state.application_id), "flags": 1 << 19},
+            "private_channels": [],
+            "relationships": [],
+        }
+        await self._dispatch_to(ws, "READY", ready)
+        await self._dispatch_to(ws, "GUILD_CREATE", state.guild_payload())
+        await state.notify()
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event to every identified connection (normally exactly one: the bot)."""
+        for ws in list(self._sockets):
+            await self._dispatch_to(ws, event, data)
+
+    @property
+    def connected(self) -> bool:
+        return bool(self._sockets)
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+
+    async def _dispatch_to(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
+        self._sequence += 1
+        await self._send(ws, {"op": DISPATCH, "t": event, "s": self._sequence, "d": data})
+
+    async def _send(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        if not ws.closed:
+            await ws.send_str(json.dumps(frame))
+
+
+def strip_content(message: dict[str, Any], bot_user_id: str) -> dict[str, Any]:
+    """What Discord sends a bot without the message-content intent: no content, embeds or
+    attachments, unless the bot is mentioned (DMs are exempt too, but not emulated here)."""
+    if any(m.get("id") == bot_user_id for m in message.get("mentions", [])):
+        return message
+    return {**message, "content": "", "embeds": [], "attachments": [], "components": []}

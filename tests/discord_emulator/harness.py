@@ -1,0 +1,76 @@
+"""Run the real bot (real core, store, sandbox pool and course) against a fresh emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.discord_app.bot import TutorBot
+from bot.discord_app.endpoints import use_endpoints
+from bot.discord_app.runtime import open_tutor_bot
+from bot.settings import Settings
+from tests.discord_emulator.emulator import DEFAULT_WAIT_S, DiscordEmulator
+
+
+@dataclass
+class Running:
+    discord: DiscordEmulator
+    bot: TutorBot
+
+
+def emulator_settings(emulator: DiscordEmulator, tmp_path: Path, **env: str) -> Settings:
+    """Settings as the bot would read them from .env, pointed at the emulator."""
+    return Settings.from_mapping(
+        {
+            "DISCORD_TOKEN": emulator.token,
+            "DATABASE_PATH": str(tmp_path / "tutor.sqlite3"),
+            "DEV_GUILD_ID": str(emulator.guild_id),
+            "DISCORD_API_BASE": emulator.api_base,
+            "DISCORD_GATEWAY_URL": emulator.gateway_url,
+            "SANDBOX_WORKERS": "2",
+            **env,
+        }
+    )
+
+
+@asynccontextmanager
+async def started_emulator() -> AsyncIterator[DiscordEmulator]:
+    emulator = DiscordEmulator()
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.close()
+        use_endpoints(None, None)  # later clients in this process talk to Discord again
+
+
+@asynccontextmanager
+async def bot_on_emulator(
+    tmp_path: Path, *, env: dict[str, str] | None = None, **bot_options: Any
+) -> AsyncIterator[Running]:
+    """The bot connected and ready (READY and GUILD_CREATE received, commands registered)."""
+    bot_options.setdefault("submission_cooldown_s", 0.0)
+    # discord.py waits this long after the last GUILD_CREATE before on_ready.
+    bot_options.setdefault("guild_ready_timeout", 0.05)
+    async with started_emulator() as emulator:
+        settings = emulator_settings(emulator, tmp_path, **(env or {}))
+        async with open_tutor_bot(settings, **bot_options) as bot:
+            runner = asyncio.create_task(bot.start(emulator.token))
+            ready = asyncio.create_task(bot.wait_until_ready())
+            done, _ = await asyncio.wait(
+                {runner, ready}, timeout=DEFAULT_WAIT_S, return_when=asyncio.FIRST_COMPLETED
+            )
+            if ready not in done:
+                ready.cancel()
+                if runner in done:
+                    runner.result()  # raises what stopped the bot
+                raise TimeoutError("the bot did not become ready")
+            try:
+                yield Running(emulator, bot)
+            finally:
+                await bot.close()
+                await runner

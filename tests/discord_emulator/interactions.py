@@ -1,0 +1,120 @@
+"""INTERACTION_CREATE payloads, as Discord builds them when a member uses the bot's UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.discord_emulator import payloads
+from tests.discord_emulator.state import EmulatorState, Json
+
+APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN, USER = 1, 2, 3, 4, 5, 6
+OPTION_TYPES: dict[type, int] = {str: STRING, int: INTEGER, bool: BOOLEAN}
+
+
+def base(
+    state: EmulatorState,
+    kind: int,
+    author: Json,
+    channel_id: int,
+    data: Json,
+    *,
+    permissions: str | None = None,
+) -> Json:
+    interaction_id = state.ids.next()
+    channel = payloads.text_channel(
+        channel_id,
+        state.channel_names[state.channel_ids.index(channel_id)],
+        state.guild_id,
+        state.channel_ids.index(channel_id),
+    )
+    return {
+        "id": str(interaction_id),
+        "application_id": str(state.application_id),
+        "type": kind,
+        "token": f"interaction-token-{interaction_id}",
+        "version": 1,
+        "guild_id": str(state.guild_id),
+        "channel_id": str(channel_id),
+        "channel": channel,
+        "member": payloads.member(author, permissions=permissions or payloads.EVERYONE_PERMISSIONS),
+        "data": data,
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": payloads.EVERYONE_PERMISSIONS,
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(state.guild_id)},
+        "context": 0,
+        # discord.py 2.7's parser raises without it.
+        "attachment_size_limit": 10 * 1024 * 1024,
+    }
+
+
+def command_data(state: EmulatorState, path: str, options: dict[str, Any]) -> Json:
+    """`path` is how a member types it: "lesson show" is subcommand `show` of `/lesson`."""
+    name, *subcommands = path.split()
+    command = _registered(state, name)
+    leaf: list[Json] = [_option(state, key, value) for key, value in options.items()]
+    for sub in reversed(subcommands):
+        kind = SUB_COMMAND if sub == subcommands[-1] else SUB_COMMAND_GROUP
+        leaf = [{"type": kind, "name": sub, "options": leaf}]
+    data: Json = {"id": command["id"], "name": name, "type": 1, "options": leaf}
+    if "guild_id" in command:
+        data["guild_id"] = command["guild_id"]
+    users = [value for value in options.values() if isinstance(value, dict)]
+    if users:
+        data["resolved"] = {
+            "users": {u["id"]: u for u in users},
+            "members": {u["id"]: _resolved_member() for u in users},
+        }
+    return data
+
+
+def focus(data: Json, option: str) -> Json:
+    """Mark one option as the one being typed, for an autocomplete request."""
+    for item in _leaf_options(data):
+        if item["name"] == option:
+            item["focused"] = True
+    return data
+
+
+def modal_submission(modal: Json, values: dict[str, str]) -> Json:
+    """Answer a modal the bot opened, echoing its layout with the member's values."""
+    rows: list[Json] = []
+    for row in modal["components"]:
+        if row["type"] == 18:  # a Label wrapping one input
+            inner = row["component"]
+            rows.append({"type": 18, "component": _filled(inner, values)})
+        else:
+            rows.append({"type": 1, "components": [_filled(c, values) for c in row["components"]]})
+    return {"custom_id": modal["custom_id"], "components": rows}
+
+
+def _filled(component: Json, values: dict[str, str]) -> Json:
+    value = values.get(component["custom_id"], component.get("value", ""))
+    return {"type": component["type"], "custom_id": component["custom_id"], "value": value}
+
+
+def _registered(state: EmulatorState, name: str) -> Json:
+    commands = [*state.guild_commands.get(state.guild_id, []), *state.global_commands]
+    for command in commands:
+        if command["name"] == name:
+            return command
+    raise LookupError(f"/{name} is not registered, so Discord would not offer it")
+
+
+def _option(state: EmulatorState, name: str, value: Any) -> Json:
+    if isinstance(value, dict):  # a user payload
+        return {"type": USER, "name": name, "value": value["id"]}
+    return {"type": OPTION_TYPES[type(value)], "name": name, "value": value}
+
+
+def _leaf_options(data: Json) -> list[Json]:
+    options: list[Json] = data.get("options", [])
+    while options and options[0]["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        options = options[0].get("options", [])
+    return options
+
+
+def _resolved_member() -> Json:
+    return {"roles": [], "joined_at": payloads.now(), "deaf": False, "mute": False, "flags": 0}

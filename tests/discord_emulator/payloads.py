@@ -1,0 +1,139 @@
+"""Builders for Discord API v10 objects, with the fields discord.py 2.7 requires."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+Json = dict[str, Any]
+
+# All permissions for the owner-less @everyone role keeps the emulator out of the way of
+# permission checks; moderator tests can narrow it with explicit member permissions.
+EVERYONE_PERMISSIONS = str((1 << 41) - 1)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def user(user_id: int, name: str, *, bot: bool = False) -> Json:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def member(user_payload: Json, *, permissions: str | None = None) -> Json:
+    data: Json = {
+        "user": user_payload,
+        "roles": [],
+        "joined_at": now(),
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+    }
+    if permissions is not None:
+        data["permissions"] = permissions  # only present in interaction payloads
+    return data
+
+
+def text_channel(channel_id: int, name: str, guild_id: int, position: int) -> Json:
+    return {
+        "id": str(channel_id),
+        "type": 0,
+        "name": name,
+        "position": position,
+        "guild_id": str(guild_id),
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
+
+
+def guild(guild_id: int, *, owner_id: int, channels: list[Json], members: list[Json]) -> Json:
+    return {
+        "id": str(guild_id),
+        "name": "Gradient Tutor Test Server",
+        "owner_id": str(owner_id),
+        "unavailable": False,
+        "member_count": len(members),
+        "roles": [
+            {
+                "id": str(guild_id),  # @everyone shares the guild's id
+                "name": "@everyone",
+                "permissions": EVERYONE_PERMISSIONS,
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ],
+        "channels": channels,
+        "members": members,
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "threads": [],
+        "voice_states": [],
+        "presences": [],
+        "large": False,
+        "preferred_locale": "en-US",
+    }
+
+
+def message(
+    message_id: int,
+    channel_id: int,
+    author: Json,
+    content: str,
+    *,
+    guild_id: int | None = None,
+    embeds: list[Json] | None = None,
+    components: list[Json] | None = None,
+    reference: int | None = None,
+    flags: int = 0,
+) -> Json:
+    data: Json = {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "type": 19 if reference else 0,
+        "author": author,
+        "content": content,
+        "embeds": embeds or [],
+        "components": components or [],
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": now(),
+        "edited_timestamp": None,
+        "flags": flags,
+    }
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
+    if reference is not None:
+        data["message_reference"] = {"message_id": str(reference), "channel_id": str(channel_id)}
+    return data
+
+
+def application(app_id: int, owner: Json) -> Json:
+    return {
+        "id": str(app_id),
+        "name": "Gradient Tutor",
+        "description": "",
+        "icon": None,
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": owner,
+        "verify_key": "0" * 64,
+        "flags": 1 << 19,  # GATEWAY_MESSAGE_CONTENT_LIMITED: the portal switch, as for new bots
+        "interactions_endpoint_url": None,
+    }

@@ -1,0 +1,125 @@
+"""What the emulated Discord knows: one application, one guild, users, messages, commands.
+
+Payloads are plain dicts shaped like Discord's API v10, with only the fields discord.py 2.7
+reads (see `payloads.py`). Every change wakes `changed`, so tests can wait for what the bot
+sends without sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from tests.discord_emulator import payloads
+
+Json = dict[str, Any]
+
+MESSAGE_CONTENT_INTENT = 1 << 15
+
+T = TypeVar("T")
+
+
+class Snowflakes:
+    """Increasing ids, like Discord's, so ordering by id is ordering by time."""
+
+    def __init__(self, start: int = 1_100_000_000_000_000_000) -> None:
+        self._counter = itertools.count(start)
+
+    def next(self) -> int:
+        return next(self._counter)
+
+
+@dataclass
+class InteractionRecord:
+    """One interaction sent to the bot and everything the bot answered to it."""
+
+    id: int
+    token: str
+    payload: Json
+    callbacks: list[Json] = field(default_factory=list)  # bodies POSTed to /callback
+    original: Json | None = None  # the response message, once there is one
+    followups: list[Json] = field(default_factory=list)
+
+    @property
+    def callback_types(self) -> list[int]:
+        return [c["type"] for c in self.callbacks]
+
+    @property
+    def modal(self) -> Json | None:
+        """The modal the bot opened in answer, if it did (callback type 9)."""
+        return next((c["data"] for c in self.callbacks if c["type"] == 9), None)
+
+    @property
+    def autocomplete_choices(self) -> list[Json] | None:
+        return next((c["data"]["choices"] for c in self.callbacks if c["type"] == 8), None)
+
+
+class EmulatorState:
+    def __init__(self) -> None:
+        self.ids = Snowflakes()
+        self.application_id = self.ids.next()
+        self.bot_user = payloads.user(self.application_id, "Gradient Tutor", bot=True)
+        self.owner = payloads.user(self.ids.next(), "server-owner")
+        self.guild_id = self.ids.next()
+        self.channel_ids = [self.ids.next(), self.ids.next()]
+        self.channel_names = ["lessons", "general"]
+        self.users: dict[int, Json] = {self.owner_id: self.owner}
+        self.messages: dict[int, Json] = {}
+        # Every request body the bot sent to create or edit a message, in order.
+        self.sent: list[Json] = []
+        self.reactions: list[tuple[int, int, str]] = []  # (channel, message, emoji)
+        self.global_commands: list[Json] = []
+        self.guild_commands: dict[int, list[Json]] = {}
+        self.command_puts: list[str] = []  # "global" or "guild:<id>", one per bulk overwrite
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.unhandled_routes: list[str] = []
+        self.identified_intents: int | None = None
+        self.changed = asyncio.Condition()
+
+    @property
+    def owner_id(self) -> int:
+        return int(self.owner["id"])
+
+    @property
+    def message_content_allowed(self) -> bool:
+        return self.identified_intents is not None and bool(
+            self.identified_intents & MESSAGE_CONTENT_INTENT
+        )
+
+    def guild_payload(self) -> Json:
+        channels = [
+            payloads.text_channel(cid, name, self.guild_id, position)
+            for position, (cid, name) in enumerate(
+                zip(self.channel_ids, self.channel_names, strict=True)
+            )
+        ]
+        return payloads.guild(
+            self.guild_id,
+            owner_id=self.owner_id,
+            channels=channels,
+            members=[payloads.member(self.bot_user), payloads.member(self.owner)],
+        )
+
+    def interaction_by_token(self, token: str) -> InteractionRecord:
+        for record in self.interactions.values():
+            if record.token == token:
+                return record
+        raise KeyError(token)
+
+    async def notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def wait_until(self, probe: Callable[[], T | None], timeout: float) -> T:
+        """Wait until `probe()` returns something other than None/False; return it."""
+
+        async def poll() -> T:
+            async with self.changed:
+                while not (result := probe()):
+                    await self.changed.wait()
+                return result
+
+        return await asyncio.wait_for(poll(), timeout)
