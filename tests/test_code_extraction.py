@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from bot.code_extraction import extract_code
+
+FENCE = "```"
+
+
+def test_python_fence_in_a_chat_message_is_found() -> None:
+    text = f"here is my try\n{FENCE}python\nx = 1\nprint(x)\n{FENCE}\nthanks!"
+    result = extract_code(text, require_fence=True)
+    assert result.code == "x = 1\nprint(x)\n"
+    assert result.fenced
+
+
+def test_untagged_and_py_fences_count_as_python() -> None:
+    assert extract_code(f"{FENCE}\ny = 2\n{FENCE}").code == "y = 2\n"
+    assert extract_code(f"{FENCE}py\ny = 2\n{FENCE}").code == "y = 2\n"
+
+
+def test_first_python_block_wins_over_other_languages() -> None:
+    text = (
+        f"{FENCE}js\nlet a\n{FENCE}\n{FENCE}python\nb = 1\n{FENCE}\n{FENCE}python\nc = 1\n{FENCE}"
+    )
+    assert extract_code(text).code == "b = 1\n"
+
+
+def test_chat_without_a_fence_is_not_a_submission() -> None:
+    result = extract_code("how do I compute the gradient?", require_fence=True)
+    assert result.code is None and result.problem is None
+
+
+def test_unclosed_fence_explains_how_to_format() -> None:
+    result = extract_code(f"{FENCE}python\nx = 1\n", require_fence=True)
+    assert result.code is None
+    assert result.problem is not None and "never closed" in result.problem
+
+
+def test_non_python_block_is_pointed_out() -> None:
+    result = extract_code(f"{FENCE}js\nlet a = 1\n{FENCE}", require_fence=True)
+    assert result.code is None
+    assert result.problem is not None and "Python" in result.problem
+
+
+def test_one_line_fence_is_accepted() -> None:
+    assert extract_code("```python print(1)```", require_fence=True).code == "print(1)\n"
+
+
+def test_plain_file_is_code_when_fences_are_optional() -> None:
+    assert extract_code("x = 1\n").code == "x = 1\n"
+    assert extract_code("x = 1\r\ny = 2\r\n").code == "x = 1\ny = 2\n"
+
+
+def test_empty_text_has_no_code() -> None:
+    result = extract_code("  \n")
+    assert result.code is None and result.problem
