@@ -176,6 +176,17 @@ class DiscordEmulator:
     def reactions_on(self, message: Json) -> list[str]:
         return [emoji for _, mid, emoji in self.state.reactions if mid == int(message["id"])]
 
+    async def wait_for_reactions(
+        self, message: Json, expected: list[str], timeout: float = DEFAULT_WAIT_S
+    ) -> list[str]:
+        """The bot's reactions on `message`, once they are exactly `expected`."""
+
+        def probe() -> list[str] | None:
+            now = self.reactions_on(message)
+            return now if now == expected else None
+
+        return await self.state.wait_until(probe, timeout)
+
     def sent_bodies(self) -> list[Json]:
         return [entry["body"] for entry in self.state.sent]
 

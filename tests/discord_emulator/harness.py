@@ -13,7 +13,9 @@ from bot.discord_app.bot import TutorBot
 from bot.discord_app.endpoints import use_endpoints
 from bot.discord_app.runtime import open_tutor_bot
 from bot.settings import Settings
+from lessons import load_course
 from tests.discord_emulator.emulator import DEFAULT_WAIT_S, DiscordEmulator
+from tests.discord_emulator.state import Json
 
 
 @dataclass
@@ -74,3 +76,23 @@ async def bot_on_emulator(
             finally:
                 await bot.close()
                 await runner
+
+
+def fenced(code: str, language: str = "python") -> str:
+    """A chat message holding `code` the way learners post it."""
+    return f"Here is my attempt:\n```{language}\n{code.rstrip()}\n```"
+
+
+def passed(reply: Json) -> bool:
+    return reply["embeds"][0]["title"].startswith("✅")
+
+
+async def pass_lessons(running: Running, member: Json, count: int) -> None:
+    """Pass the first `count` lessons with their reference solutions, as a learner would:
+    post the code, then press Next to move on to the lesson it unlocked."""
+    for lesson in load_course().lessons[:count]:
+        message = await running.discord.send_message(member, fenced(lesson.solution))
+        reply = await running.discord.wait_for_reply(message)
+        assert passed(reply), reply["embeds"][0]
+        pressed = await running.discord.click(member, reply, "tutor:next")
+        await running.discord.wait_for_response(pressed)

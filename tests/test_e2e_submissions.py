@@ -1,0 +1,123 @@
+"""Fenced code posted in a channel, graded by the real bot, as Discord would receive it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+
+from bot.code_extraction import HOW_TO_FORMAT
+from lessons import load_course
+from tests.discord_emulator import Json
+from tests.discord_emulator.harness import bot_on_emulator, fenced, pass_lessons, passed
+
+
+def course_lesson(lesson_id: str):  # type: ignore[no-untyped-def]
+    return next(lesson for lesson in load_course() if lesson.id == lesson_id)
+
+
+def button_ids(message: Json) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+def field(embed: Json, name: str) -> str:
+    return next(f["value"] for f in embed.get("fields", []) if f["name"] == name)
+
+
+async def test_training_lesson_passes_with_losses_and_unlocks_the_next(tmp_path: Path) -> None:
+    lesson = course_lesson("how-models-learn")
+    async with bot_on_emulator(tmp_path) as running:
+        ada = running.discord.add_member("ada")
+        await pass_lessons(running, ada, lesson.number - 1)
+
+        message = await running.discord.send_message(ada, fenced(lesson.solution))
+        reply = await running.discord.wait_for_reply(message)
+
+        embed = reply["embeds"][0]
+        assert passed(reply)
+        assert f"Lesson {lesson.number}" in embed["title"]
+        loss = field(embed, "Loss")
+        assert "loss_before" in loss and "loss_after" in loss and "down" in loss
+        assert f"Lesson {lesson.number + 1} unlocked" in embed["footer"]["text"]
+        assert button_ids(reply) == ["tutor:next"]
+        await running.discord.wait_for_reactions(message, ["✅"])
+
+        # The Next button opens the lesson this pass unlocked.
+        pressed = await running.discord.click(ada, reply, "tutor:next")
+        shown = await running.discord.wait_for_response(pressed)
+        assert f"Lesson {lesson.number + 1}" in shown["embeds"][0]["title"]
+
+
+async def test_a_wrong_solution_gets_the_diagnosis_and_cannot_ping(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    wrong = lesson.fixtures[0]
+    code = wrong.code + '\nprint("@everyone look at <@&1> and <@2>")\n'
+    async with bot_on_emulator(tmp_path) as running:
+        bob = running.discord.add_member("bob")
+        message = await running.discord.send_message(bob, fenced(code))
+        reply = await running.discord.wait_for_reply(message)
+
+        embed = reply["embeds"][0]
+        assert embed["title"].startswith("❌")
+        failing = [line for line in embed["description"].splitlines() if line.startswith("❌")]
+        assert any(wrong.fails in line for line in failing)
+        if wrong.expect:
+            assert wrong.expect in embed["description"]
+        assert "@everyone" in field(embed, "Printed output")
+        assert set(button_ids(reply)) == {f"tutor:hint:{lesson.id}", f"tutor:submit:{lesson.id}"}
+        await running.discord.wait_for_reactions(message, ["❌"])
+        # Every message the bot sent went out with mentions disabled.
+        bodies = running.discord.sent_bodies()
+        assert bodies and all(b["allowed_mentions"]["parse"] == [] for b in bodies)
+
+
+async def test_editing_a_submission_regrades_it_into_the_same_reply(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path) as running:
+        cy = running.discord.add_member("cy")
+        message = await running.discord.send_message(cy, fenced(lesson.fixtures[0].code))
+        first = await running.discord.wait_for_reply(message)
+        assert not passed(first)
+
+        await running.discord.edit_message(message, fenced(lesson.solution))
+        regraded = await running.discord.wait_for_reply(message, done=passed)
+
+        assert regraded["id"] == first["id"]
+        assert len(running.discord.replies_to(message)) == 1
+        await running.discord.wait_for_reactions(message, ["✅"])
+
+
+async def test_a_broken_fence_gets_a_formatting_hint_and_chat_is_ignored(tmp_path: Path) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        dee = running.discord.add_member("dee")
+        chat = await running.discord.send_message(dee, "has anyone finished lesson 2?")
+        broken = await running.discord.send_message(dee, "```python\nx = 1\n")
+        reply = await running.discord.wait_for_reply(broken, done=lambda r: bool(r["content"]))
+        assert HOW_TO_FORMAT in reply["content"]
+        # Events are handled in order: by now the chat message was seen, and left alone.
+        assert running.discord.replies_to(chat) == []
+
+
+async def test_without_the_message_content_intent_nothing_is_read(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path, intents=discord.Intents.default()) as running:
+        eve = running.discord.add_member("eve")
+        message = await running.discord.send_message(eve, fenced(lesson.solution))
+        # A later interaction is answered only after the message event was handled.
+        asked = await running.discord.slash(eve, "progress")
+        progress = await running.discord.wait_for_response(asked)
+        assert "0/" in progress["embeds"][0]["description"]
+        assert running.discord.replies_to(message) == []
+        assert running.discord.reactions_on(message) == []
+
+
+async def test_submitting_again_too_soon_is_refused_with_the_wait(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path, submission_cooldown_s=600.0) as running:
+        fay = running.discord.add_member("fay")
+        first = await running.discord.send_message(fay, fenced(lesson.fixtures[0].code))
+        await running.discord.wait_for_reply(first)
+        second = await running.discord.send_message(fay, fenced(lesson.solution))
+        refusal = await running.discord.wait_for_reply(second, done=lambda r: bool(r["content"]))
+        assert "Not so fast" in refusal["content"]
+        assert running.discord.reactions_on(second) == []
