@@ -120,9 +120,20 @@ def expect_value(
     atol: float = ATOL,
 ) -> str | None:
     """The learner's `probe` equals the reference's (or `want`); otherwise explain why not."""
-    label = label or probe
-    got = ctx.got[probe]
     want = ctx.want[probe] if want is None else want
+    return compare(ctx.got[probe], want, label or probe, mistakes, rtol=rtol, atol=atol)
+
+
+def compare(
+    got: ProbeValue,
+    want: ProbeValue,
+    label: str,
+    mistakes: Sequence[Mistake] = (),
+    *,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> str | None:
+    """`expect_value` for values that are not whole probes, such as one item of a tuple."""
     if (problem := probe_problem(got, label)) is not None:
         return problem
     verb = "returned" if "(" in label else "is"
@@ -141,6 +152,9 @@ def expect_value(
             f"`{label}` {verb} a {_kind_name(got)}{size} ({fmt(got.value)}), "
             f"expected a single number ({fmt(want.value)})."
         )
+    lists = isinstance(got.value, list) and isinstance(want.value, list)
+    if lists and len(got.value) != len(want.value):
+        return f"`{label}` has {len(got.value)} values, expected {len(want.value)}."
     if want.shape is not None and got.shape != want.shape:
         got_shape = "no shape" if got.shape is None else f"shape {got.shape}"
         return f"`{label}` has {got_shape}, expected an array of shape {want.shape}."
@@ -163,6 +177,14 @@ def expected(value: Any) -> ProbeValue:
     if array.ndim == 0:
         return ProbeValue(ok=True, kind="float", value=float(array))
     return ProbeValue(ok=True, kind="ndarray", value=array.tolist(), shape=array.shape)
+
+
+def item(probe: ProbeValue, index: int) -> ProbeValue:
+    """One element of a tuple or list probe, as a probe of its own, e.g. `w` of `(w, losses)`."""
+    value = probe.value[index]
+    kinds = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}
+    kind = "none" if value is None else kinds.get(type(value), "other")
+    return ProbeValue(ok=True, kind=kind, value=value)
 
 
 def _kind_name(probe: ProbeValue) -> str:

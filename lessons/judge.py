@@ -114,6 +114,8 @@ def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
         elif data:
             names = ", ".join(f"`{n}`" for n in data)
             message += f". The predefined names in this lesson are {names}."
+    elif "ellipsis" in error.message:
+        message += ". A `...` placeholder is still in your code: replace it with your own."
     elif error.type == "ValueError" and (
         "core dimension" in error.message or "shapes" in error.message
     ):
