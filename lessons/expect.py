@@ -152,7 +152,7 @@ def compare(
             f"`{label}` {verb} a {_kind_name(got)}{size} ({fmt(got.value)}), "
             f"expected a single number ({fmt(want.value)})."
         )
-    lists = isinstance(got.value, list) and isinstance(want.value, list)
+    lists = got.kind == want.kind == "list"
     if lists and len(got.value) != len(want.value):
         return f"`{label}` has {len(got.value)} values, expected {len(want.value)}."
     if want.shape is not None and got.shape != want.shape:
