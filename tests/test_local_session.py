@@ -1,0 +1,120 @@
+"""`python -m bot local` driven through stdin, end to end: the real CLI, course, sandbox and
+SQLite file, as a learner would use it from a pipe."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from lessons import load_course
+
+COURSE = load_course()
+FIRST, SECOND, THIRD = COURSE.lessons[:3]
+WRONG_SECOND = SECOND.fixtures[0]
+TOTAL = len(COURSE)
+
+
+def run_local(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "FORCE_COLOR")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,  # no stray .env
+        env=env,
+        timeout=120,
+    )
+
+
+def in_order(text: str, *needles: str) -> None:
+    position = 0
+    for needle in needles:
+        found = text.find(needle, position)
+        assert found >= 0, f"{needle!r} not found after position {position} in:\n{text}"
+        position = found + len(needle)
+
+
+def plain(code: str) -> str:
+    """Pasted as plain code, ended by a line holding only ```."""
+    return code.rstrip("\n") + "\n```\n"
+
+
+def fenced(code: str) -> str:
+    return "```python\n" + code.rstrip("\n") + "\n```\n"
+
+
+def test_a_scripted_course_survives_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "progress.sqlite3"
+    args = ("local", "--db", str(db), "--name", "ada", "--color", "never")
+    script = (
+        "next\n"
+        + plain(FIRST.solution)
+        + "show 3\n"
+        + "next\n"
+        + fenced(WRONG_SECOND.code)
+        + "submit second.py\n"
+        + "progress\n"
+        + "quit\n"
+    )
+    (tmp_path / "second.py").write_text(SECOND.solution, encoding="utf-8")
+    first = run_local(tmp_path, script, *args)
+    assert first.returncode == 0, first.stderr
+    in_order(
+        first.stdout,
+        "Welcome to Gradient Tutor, ada!",
+        f"Lesson 1 of {TOTAL}: {FIRST.title}",
+        "Lesson 1: Passed",
+        f"Lesson 2 “{SECOND.title}” is unlocked.",
+        f"Lesson 3 (“{THIRD.title}”) is still locked. Pass lesson 2",
+        f"Lesson 2 of {TOTAL}: {SECOND.title}",
+        "Lesson 2: Not yet",
+        f"✗ {WRONG_SECOND.fails}:",
+        "Lesson 2: Passed",
+        f"Lesson 3 “{THIRD.title}” is unlocked.",
+        f"ada: 2 of {TOTAL} lessons",
+        "Bye! Your progress is saved.",
+    )
+    assert "\x1b[" not in first.stdout  # --color never: plain text
+
+    second = run_local(tmp_path, "progress\nnext\n", *args)
+    assert second.returncode == 0, second.stderr
+    in_order(
+        second.stdout,
+        "Welcome back, ada! You have passed 2 of",
+        f"ada: 2 of {TOTAL} lessons",
+        "3 attempts so far, rank 1 on the leaderboard.",
+        f"Lesson 3 of {TOTAL}: {THIRD.title}",
+        "Bye!",
+    )
+
+
+def test_code_ending_at_end_of_input_is_graded(tmp_path: Path) -> None:
+    result = run_local(
+        tmp_path, FIRST.solution, "local", "--db", str(tmp_path / "t.db"), "--color", "never"
+    )
+    assert result.returncode == 0, result.stderr
+    in_order(result.stdout, "Lesson 1: Passed", "Bye!")
+
+
+def test_plain_python_m_bot_runs_the_local_course(tmp_path: Path) -> None:
+    env_file = tmp_path / "custom.env"
+    env_file.write_text(f"DATABASE_PATH={tmp_path / 'from-env.sqlite3'}\n", encoding="utf-8")
+    result = run_local(tmp_path, "list\n", "--env-file", str(env_file))
+    assert result.returncode == 0, result.stderr
+    in_order(result.stdout, "The course", f"1. {FIRST.title}", "Bye!")
+    assert (tmp_path / "from-env.sqlite3").exists()
+
+
+def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "future.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    result = run_local(tmp_path, "next\n", "local", "--db", str(db))
+    assert result.returncode == 2
+    assert "schema version 999" in result.stderr and "Upgrade Gradient Tutor" in result.stderr
