@@ -9,7 +9,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
-import stat
 from collections.abc import Sequence
 
 from sandbox.os_layers import _libc
@@ -56,9 +55,24 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = (("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32))
 
 
+# Found once in the zygote (see `prepare`); children inherit it and skip the syscall.
+_abi: int | None = None
+
+
 def abi_version() -> int:
     """The kernel's Landlock ABI; raises OSError (ENOSYS, EOPNOTSUPP) when unavailable."""
+    if _abi is not None:
+        return _abi
     return _libc.syscall(SYS_CREATE_RULESET, None, 0, CREATE_RULESET_VERSION)
+
+
+def prepare() -> None:
+    """In the zygote: remember the ABI version, so each child saves a syscall."""
+    global _abi
+    try:
+        _abi = abi_version()
+    except OSError:
+        _abi = None  # each child asks again, and reports why Landlock is missing
 
 
 def handled_fs(abi: int) -> int:
@@ -116,12 +130,16 @@ def _allow_read(ruleset: int, path: str) -> bool:
     except FileNotFoundError:
         return False
     try:
-        is_dir = stat.S_ISDIR(os.fstat(fd).st_mode)
-        # READ_DIR on a regular file is EINVAL: files get only READ_FILE.
-        rule = _PathBeneathAttr(
-            allowed_access=FS_READ_FILE | (FS_READ_DIR if is_dir else 0), parent_fd=fd
-        )
-        _libc.syscall(SYS_ADD_RULE, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0)
+        rule = _PathBeneathAttr(allowed_access=FS_READ_FILE | FS_READ_DIR, parent_fd=fd)
+        try:
+            _libc.syscall(SYS_ADD_RULE, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:
+                raise
+            # A regular file cannot take READ_DIR. Asking first (fstat) would cost every
+            # child a syscall for the rare file entry.
+            rule.allowed_access = FS_READ_FILE
+            _libc.syscall(SYS_ADD_RULE, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0)
     finally:
         os.close(fd)
     return True

@@ -29,11 +29,13 @@ def _in_order(statuses: dict[str, LayerStatus]) -> list[LayerStatus]:
 
 def prepare_zygote(enabled: frozenset[str]) -> list[LayerStatus]:
     """Once in the zygote, before any fork: enter the network namespace every child
-    inherits, and pre-build the seccomp filter so children only install it. Returns the
-    status of what is shared (netns); `probe` reports the per-child layers."""
+    inherits; pre-build the seccomp filter and look up the Landlock ABI, so children only
+    apply them. Returns the status of what is shared (netns); `probe` reports the rest."""
     check_names(enabled)
     if "seccomp" in enabled:
         seccomp.prepare()
+    if "landlock" in enabled:
+        landlock.prepare()
     return [_guarded("netns", netns.enter) if "netns" in enabled else disabled("netns")]
 
 
