@@ -38,7 +38,7 @@ def render_markdown(text: str, style: Style) -> str:
 
 def _heading(title: str, level: int, style: Style) -> str:
     if style.colour:
-        return style.paint(title, "bold", "underline" if level <= 2 else "bold")
+        return style.paint(title, "bold", "underline") if level <= 2 else style.paint(title, "bold")
     if level <= 2:
         return f"{title}\n{'=' * len(title)}"
     return title

@@ -1,0 +1,92 @@
+"""The console session in process: commands, pastes, files and error messages."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.console import ConsoleSession, LineReader, Style
+from bot.core import Learner, TutorCore
+from bot.store import SqliteStore
+from lessons import load_course
+from sandbox import Sandbox
+
+COURSE = load_course()
+FIRST = COURSE.lessons[0]
+ADA = Learner("local", "ada", "Ada")
+
+
+@pytest.fixture
+async def core(tmp_path: Path) -> AsyncIterator[TutorCore]:
+    async with SqliteStore(tmp_path / "t.db") as store, Sandbox(workers=2) as sandbox:
+        yield TutorCore(store, sandbox, COURSE, solution_after_failures=1)
+
+
+async def session(core: TutorCore, script: str) -> str:
+    out = io.StringIO()
+    reader = LineReader(io.StringIO(script), interactive=False)
+    code = await ConsoleSession(core, ADA, reader, out, Style()).run()
+    assert code == 0
+    return out.getvalue()
+
+
+async def test_help_unknown_and_usage(core: TutorCore) -> None:
+    out = await session(core, "help\nfoo\nshow\nleaderboard 0\nleaderboard\n")
+    assert "Commands:" in out and "show N" in out
+    assert "I don't know the command “foo”" in out
+    assert "Usage: show N" in out
+    assert "Usage: leaderboard [PAGE], where PAGE is 1 or more." in out
+    assert "Nobody has passed a lesson here yet." in out
+
+
+async def test_submit_then_paste_until_the_closing_fence(core: TutorCore) -> None:
+    out = await session(core, "submit\n" + FIRST.solution + "```\nprogress\n")
+    assert "Paste your code" in out
+    assert "Lesson 1: Passed" in out
+    assert "Ada: 1 of" in out
+
+
+async def test_an_unclosed_fence_at_end_of_input_is_still_graded(core: TutorCore) -> None:
+    out = await session(core, "```python\n" + FIRST.solution)
+    assert "Lesson 1: Passed" in out
+
+
+async def test_submit_a_file_and_a_missing_file(core: TutorCore, tmp_path: Path) -> None:
+    answer = tmp_path / "answer.md"
+    answer.write_text(f"My answer:\n```py\n{FIRST.solution}```\n", encoding="utf-8")
+    out = await session(core, f"submit {tmp_path / 'missing.py'}\nsubmit {answer}\n")
+    assert "I couldn't read" in out and "No such file or directory" in out
+    assert "Lesson 1: Passed" in out
+
+
+async def test_hints_then_solution_after_a_failure(core: TutorCore) -> None:
+    script = "hint\nsolution\n" + FIRST.fixtures[0].code.rstrip("\n") + "\n```\nsolution\n"
+    out = await session(core, script)
+    assert f"Hint 1 of {len(FIRST.hints)} for lesson 1" in out
+    assert "The solution to lesson 1 opens once you pass it, or after 1 more failed" in out
+    assert "Lesson 1: Not yet" in out
+    assert "Reference solution for lesson 1" in out
+    assert FIRST.solution.splitlines()[0] in out
+
+
+async def test_a_locked_lesson_is_refused_in_plain_words(core: TutorCore) -> None:
+    out = await session(core, "show 2\nlist\n")
+    assert "Lesson 2 (“" in out and "is still locked" in out
+    assert re.search(r"2\. .* — 🔒 locked", out) or re.search(r"2\. .* — locked", out)
+
+
+async def test_our_own_failure_is_an_apology_with_an_id(
+    core: TutorCore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await core.store.close()  # type: ignore[attr-defined]
+    with caplog.at_level(logging.ERROR):
+        out = await session(core, "next\n")
+    match = re.search(r"something went wrong on our side \(error ([0-9a-f]{8})\)", out)
+    assert match, out
+    assert any(match[1] in r.getMessage() and r.exc_info for r in caplog.records)
+    assert "Bye!" in out
