@@ -4,6 +4,7 @@ network, start a process. With every layer on, ordinary numpy work still runs.""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import os
@@ -151,6 +152,17 @@ def exec_program() -> None:
     os.execv("/bin/true", ["true"])  # success replaces the child: it reports nothing
 
 
+def create_sysv_shm() -> int:
+    """A host-wide shared memory segment, which would outlive the child (removed if made)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    shm_id = int(libc.shmget(0, 4096, 0o1600))  # IPC_PRIVATE, IPC_CREAT | 0600
+    if shm_id < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    libc.shmctl(shm_id, 0, None)  # IPC_RMID
+    return shm_id
+
+
 def signal_parent() -> None:
     os.kill(os.getppid(), 0)  # signal 0: only the permission check
 
@@ -191,6 +203,7 @@ def test_without_layers_every_attempt_succeeds(secret: Path, tmp_path: Path, lis
             "fork": fork_process,
             "subprocess": run_subprocess,
             "signal": signal_parent,
+            "sysv_shm": create_sysv_shm,
         },
     )
     assert all(outcome["ok"] for outcome in report.outcomes.values()), report.outcomes
@@ -248,14 +261,14 @@ def test_uid_drop_blocks_root_files_and_root_processes(secret: Path) -> None:
     report = run_in_child(
         {"uid"},
         {
-            "whoami": lambda: [os.getuid(), os.geteuid(), os.getgid(), list(os.getgroups())],
+            "whoami": lambda: [*os.getresuid(), *os.getresgid(), list(os.getgroups())],
             "read": read_file(secret),
             "write": write_file(secret.parent / "planted.txt"),
             "signal": signal_parent,
         },
     )
     require_active(report, "uid")
-    assert report.outcomes["whoami"]["value"] == [65534, 65534, 65534, []]
+    assert report.outcomes["whoami"]["value"] == [65534] * 6 + [[]]  # saved ids too
     assert_denied(report.outcomes["read"], errno.EACCES)
     assert_denied(report.outcomes["write"], errno.EACCES)
     assert_denied(report.outcomes["signal"], errno.EPERM)
@@ -322,6 +335,7 @@ def test_seccomp_blocks_processes_sockets_and_writes(
             "symlink": lambda: os.symlink(existing, tmp_path / "link"),
             "truncate": lambda: os.truncate(existing, 0),
             "openat2": lambda: _libc.syscall(437, -100, b"/", None, 0),
+            "sysv_shm": create_sysv_shm,
         },
     )
     require_active(report, "seccomp")

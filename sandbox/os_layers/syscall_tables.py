@@ -60,6 +60,9 @@ X86_64 = Arch(
         "chmod": 90, "fchmod": 91, "fchmodat": 268,
         "chown": 92, "fchown": 93, "lchown": 94, "fchownat": 260,
         "creat": 85,  # always creates a file
+        # Host-wide IPC objects outlive the child: a leak, or a channel between runs.
+        "shmget": 29, "semget": 64, "msgget": 68, "mq_open": 240,
+        "syslog": 103, "modify_ldt": 154, "uselib": 134,
     },
     open_flags_arg={2: 1, 257: 2},  # open(path, flags), openat(dirfd, path, flags)
     openat2=437,
@@ -85,6 +88,7 @@ AARCH64 = Arch(
         "renameat": 38, "renameat2": 276, "mkdirat": 34,
         "truncate": 45, "ftruncate": 46,
         "fchmod": 52, "fchmodat": 53, "fchown": 55, "fchownat": 54,
+        "shmget": 194, "semget": 190, "msgget": 186, "mq_open": 180, "syslog": 116,
     },
     open_flags_arg={56: 2},  # openat(dirfd, path, flags)
     openat2=437,
