@@ -133,3 +133,9 @@ def test_unlock_rule_on_stored_progress() -> None:
     # An unlock earned earlier stays even if the lesson before it was reset since.
     earned = {ids[2]: LessonProgress(ids[2], unlocked_at=1.0)}
     assert unlocked_ids(COURSE, earned) == {ids[0], ids[2]}
+
+
+async def test_scope_settings_pass_through_to_the_store(core: TutorCore) -> None:
+    await core.set_scope_setting("guild:1", "lesson_channels", [10, 11])
+    assert await core.scope_settings("guild:1") == {"lesson_channels": [10, 11]}
+    assert await core.scope_settings("guild:2") == {}

@@ -174,7 +174,7 @@ class ConsoleSession:
 
     async def _submit(self, text: str) -> None:
         if self.reader.interactive:
-            self.out.write(self.style.paint("Grading…\n", "dim"))
+            self.out.write(self.style.paint("Grading…", "dim") + "\n")
             self.out.flush()
         outcome = await self.core.submit(self.learner, text)
         self.say(render_outcome(outcome, self.style))

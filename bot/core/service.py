@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from bot.code_extraction import HOW_TO_FORMAT, extract_code
 from bot.core.errors import (
@@ -238,6 +239,15 @@ class TutorCore:
         changed = await self.store.reset(learner_scope, user_id, target, actor)
         log.info("reset %s/%s lesson=%s by %s", learner_scope, user_id, target, actor)
         return changed
+
+    # Per-community settings (lesson channels, moderator role, ...), kept by the store
+
+    async def scope_settings(self, scope: str) -> dict[str, Any]:
+        return await self.store.scope_settings(scope)
+
+    async def set_scope_setting(self, scope: str, key: str, value: Any) -> None:
+        """A JSON-able value; None removes the setting."""
+        await self.store.set_scope_setting(scope, key, value)
 
     # Helpers
 
