@@ -319,6 +319,7 @@ def test_seccomp_blocks_processes_sockets_and_writes(
         {"seccomp"},
         {
             "read": read_file(secret),  # reading is not the filter's job: Landlock's
+            "signal_self": lambda: os.kill(os.getpid(), 0),
             "socket": lambda: socket.socket().fileno(),
             "connect": connect(listener),
             "fork": fork_process,
@@ -336,13 +337,16 @@ def test_seccomp_blocks_processes_sockets_and_writes(
             "truncate": lambda: os.truncate(existing, 0),
             "openat2": lambda: _libc.syscall(437, -100, b"/", None, 0),
             "sysv_shm": create_sysv_shm,
+            "signal_parent": signal_parent,
+            "signal_group": lambda: os.kill(0, 0),
         },
     )
     require_active(report, "seccomp")
     assert report.outcomes["read"] == {"ok": True, "value": "s3cr3t"}
+    assert report.outcomes["signal_self"]["ok"]
     assert report.outcomes["openat2"]["errno"] == errno.ENOSYS
     for name, outcome in report.outcomes.items():
-        if name not in ("read", "openat2"):
+        if name not in ("read", "signal_self", "openat2"):
             assert_denied(outcome, errno.EPERM)
     assert existing.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.txt", "secret"]
@@ -520,7 +524,7 @@ def test_filter_denies_exactly_the_listed_syscalls(machine: str) -> None:
     arch = syscall_tables.ARCHES[machine]
     program = seccomp.build_program(arch)
     denied = set(arch.denied.values())
-    special = {arch.openat2, *arch.open_flags_arg}
+    special = {arch.openat2, *arch.open_flags_arg, *arch.signal_senders}
     for nr in set(range(512)) - special:  # every syscall number either table uses
         expected = EPERM if nr in denied else seccomp.RET_ALLOW
         assert run_filter(program, arch.audit_arch, nr) == expected, nr
@@ -544,6 +548,16 @@ def test_filter_allows_opening_for_reading_only(machine: str) -> None:
         assert run_filter(program, arch.audit_arch, openat, 0, 0, flags) == EPERM, flag
         # The flags argument's position matters: a write flag elsewhere is not a write.
         assert run_filter(program, arch.audit_arch, openat, flags, flags) == seccomp.RET_ALLOW
+
+
+@pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
+def test_filter_lets_signals_reach_only_the_child_itself(machine: str) -> None:
+    arch = syscall_tables.ARCHES[machine]
+    program = seccomp.build_program(arch)  # OWN_PID is written in per child
+    for nr in arch.signal_senders:
+        assert run_filter(program, arch.audit_arch, nr, seccomp.OWN_PID, 9) == seccomp.RET_ALLOW
+        for target in (0, 1, 0xFFFFFFFF - 1, 4242):  # 0: the process group
+            assert run_filter(program, arch.audit_arch, nr, target, 9) == EPERM, (nr, target)
 
 
 def test_filter_on_x86_64_checks_legacy_open_and_x32() -> None:

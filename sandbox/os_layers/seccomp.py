@@ -30,6 +30,9 @@ _OFF_ARCH = 4
 _OFF_ARGS = 16
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+# Stands for the child's own pid until `apply` writes it in: the filter is built once in
+# the zygote, before the pid is known. No syscall number or arch has this value.
+OWN_PID = 0xFFFFFFFF
 
 
 class _SockFilter(ctypes.Structure):
@@ -120,6 +123,16 @@ def build_program(arch: Arch) -> list[Insn]:
             _jump(_JSET_K, WRITE_FLAGS, jt="eperm", jf="allow"),
             after,
         ]
+    # Signals only to itself: kill(0 or -1, ...) would reach every sibling run as `nobody`
+    # (Landlock's signal scoping covers this too, but only from ABI 6).
+    for nr in arch.signal_senders:
+        after = f"after_signal_{nr}"
+        items += [
+            _jump(_JEQ_K, nr, jf=after),
+            _stmt(_LD_W_ABS, _OFF_ARGS),
+            _jump(_JEQ_K, OWN_PID, jt="allow", jf="eperm"),
+            after,
+        ]
     items += _search_tree(sorted(set(arch.denied.values())))
     items += [
         "allow",
@@ -133,9 +146,11 @@ def build_program(arch: Arch) -> list[Insn]:
 
 
 @functools.cache
-def _compiled(machine: str) -> ctypes.Array[_SockFilter]:
+def _compiled(machine: str) -> tuple[ctypes.Array[_SockFilter], tuple[int, ...]]:
+    """The filter as the kernel takes it, and the positions of its OWN_PID placeholders."""
     program = build_program(ARCHES[machine])
-    return (_SockFilter * len(program))(*(_SockFilter(*insn) for insn in program))
+    own_pid_slots = tuple(i for i, (_, _, _, k) in enumerate(program) if k == OWN_PID)
+    return (_SockFilter * len(program))(*(_SockFilter(*insn) for insn in program)), own_pid_slots
 
 
 def _unsupported() -> LayerStatus | None:
@@ -154,7 +169,10 @@ def apply() -> LayerStatus:
     unsupported = _unsupported()
     if unsupported is not None:
         return unsupported
-    program = _compiled(_libc.MACHINE)
+    program, own_pid_slots = _compiled(_libc.MACHINE)
+    pid = os.getpid()
+    for slot in own_pid_slots:  # this child's private copy of the zygote's filter
+        program[slot].k = pid
     _libc.set_no_new_privs()  # required for an unprivileged filter; harmless as root
     fprog = _SockFprog(len(program), program)
     try:
@@ -165,5 +183,6 @@ def apply() -> LayerStatus:
         NAME,
         True,
         f"{len(program)}-instruction filter: no processes, exec, sockets, file writes or "
-        "filesystem changes, ptrace, mounts, namespaces, bpf, io_uring (EPERM)",
+        "filesystem changes, signals to others, ptrace, mounts, namespaces, bpf, io_uring, "
+        "IPC (EPERM)",
     )

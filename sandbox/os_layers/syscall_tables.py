@@ -20,6 +20,8 @@ class Arch:
     open_flags_arg: dict[int, int]  # syscall number -> index of its flags argument
     openat2: int  # takes a struct: ENOSYS, so libc falls back to openat
     has_x32: bool
+    # Signal senders whose first argument is the target pid: allowed only towards itself.
+    signal_senders: tuple[int, ...]
 
 
 _COMMON = {  # same number on both architectures
@@ -36,6 +38,9 @@ _COMMON = {  # same number on both architectures
     "pidfd_getfd": 438,
     "mount_setattr": 442,
     "fchmodat2": 452,
+    # A pidfd would reach another process without naming its pid.
+    "pidfd_send_signal": 424,
+    "pidfd_open": 434,
 }
 
 X86_64 = Arch(
@@ -67,6 +72,7 @@ X86_64 = Arch(
     open_flags_arg={2: 1, 257: 2},  # open(path, flags), openat(dirfd, path, flags)
     openat2=437,
     has_x32=True,
+    signal_senders=(62, 200, 234, 129, 297),  # kill tkill tgkill rt_(tg)sigqueueinfo
 )  # fmt: skip
 
 AARCH64 = Arch(
@@ -93,6 +99,7 @@ AARCH64 = Arch(
     open_flags_arg={56: 2},  # openat(dirfd, path, flags)
     openat2=437,
     has_x32=False,
+    signal_senders=(129, 130, 131, 138, 240),  # kill tkill tgkill rt_(tg)sigqueueinfo
 )  # fmt: skip
 
 ARCHES = {"x86_64": X86_64, "aarch64": AARCH64}
