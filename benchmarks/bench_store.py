@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.store import NewAttempt, SqliteStore
+from bot.store import NewAttempt, SqliteStore, leaderboard
 
 SCOPE = "guild:1"
 LESSONS = [f"lesson-{n}" for n in range(1, 7)]
@@ -106,6 +106,17 @@ async def bench(path: Path, learners: int) -> None:
         )
         await timed(
             "leaderboard last page", 50, lambda _: store.leaderboard(SCOPE, last_offset, 10)
+        )
+        # Where the time goes: the rows are a short index walk; counting the board is most.
+        await timed(
+            "page 1 rows alone (without the count)",
+            50,
+            lambda _: store.conn.fetchall(leaderboard._PAGE, (SCOPE, 10, 0)),
+        )
+        await timed(
+            "counting the board (every page does it)",
+            50,
+            lambda _: store.conn.fetchone(leaderboard._TOTAL, (SCOPE,)),
         )
         users = [f"user{rng.randint(1, learners)}" for _ in range(200)]
         await timed("rank_of a random learner", 200, lambda i: store.rank_of(SCOPE, users[i]))
