@@ -7,12 +7,12 @@ from pathlib import Path
 import discord
 
 from bot.code_extraction import HOW_TO_FORMAT
-from lessons import load_course
+from lessons import Lesson, load_course
 from tests.discord_emulator import Json
 from tests.discord_emulator.harness import bot_on_emulator, fenced, pass_lessons, passed
 
 
-def course_lesson(lesson_id: str):  # type: ignore[no-untyped-def]
+def course_lesson(lesson_id: str) -> Lesson:
     return next(lesson for lesson in load_course() if lesson.id == lesson_id)
 
 

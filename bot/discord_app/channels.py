@@ -22,9 +22,7 @@ LESSON_CHANNELS_SETTING = "lesson_channels"
 async def is_lesson_channel(bot: TutorBot, message: discord.Message) -> bool:
     if message.guild is None:
         return True
-    if bot.store is None:
-        return True
-    settings = await bot.store.scope_settings(guild_scope(message.guild.id))
+    settings = await bot.core.scope_settings(guild_scope(message.guild.id))
     configured = settings.get(LESSON_CHANNELS_SETTING) or []
     if not configured:
         return True

@@ -84,7 +84,7 @@ def fenced(code: str, language: str = "python") -> str:
 
 
 def passed(reply: Json) -> bool:
-    return reply["embeds"][0]["title"].startswith("✅")
+    return bool(reply["embeds"]) and reply["embeds"][0]["title"].startswith("✅")
 
 
 async def pass_lessons(running: Running, member: Json, count: int) -> None:

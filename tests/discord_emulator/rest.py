@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v10"
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
-MESSAGE_FIELDS = ("content", "embeds", "components", "flags")
+EMPTY: dict[str, Any] = {"content": "", "embeds": [], "components": [], "flags": 0}
+MESSAGE_FIELDS = tuple(EMPTY)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
@@ -290,8 +291,8 @@ class RestApi:
 
     def _apply_edit(self, message: Json, body: Json, files: list[Json]) -> None:
         for key in MESSAGE_FIELDS:
-            if key in body and body[key] is not None:
-                message[key] = body[key]
+            if key in body:  # present but null clears the field, as on Discord
+                message[key] = body[key] if body[key] is not None else EMPTY[key]
         if files or "attachments" in body:
             message["attachments"] = [self._attachment(f) for f in files]
         if "allowed_mentions" in body:

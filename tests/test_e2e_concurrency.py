@@ -1,0 +1,57 @@
+"""Runaway code does not hold anyone else up, and a full pool says so instead of going quiet."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.discord_app.bot import TutorBot
+from bot.discord_app.submitting import QUEUED_NOTICE
+from lessons import load_course
+from tests.discord_emulator.harness import bot_on_emulator, fenced, passed
+
+INFINITE_LOOP = "while True:\n    pass\n"
+
+
+async def pool_is_full(bot: TutorBot) -> None:
+    # Polls the pool's own flag; bounded by wait_for in the callers.
+    while not bot.sandbox_saturated:
+        await asyncio.sleep(0.01)
+
+
+async def test_an_infinite_loop_times_out_while_others_are_graded(tmp_path: Path) -> None:
+    first = load_course().lessons[0]
+    # A generous limit keeps the ordering below far from any race on a busy machine.
+    async with bot_on_emulator(tmp_path, env={"SANDBOX_TIMEOUT": "6"}) as running:
+        jo, kim = running.discord.add_member("jo"), running.discord.add_member("kim")
+        looping = await running.discord.send_message(jo, fenced(INFINITE_LOOP))
+        await running.discord.wait_for_reactions(looping, ["⏳"])
+
+        fine = await running.discord.send_message(kim, fenced(first.solution))
+        assert passed(await running.discord.wait_for_reply(fine))
+        assert running.discord.replies_to(looping) == []  # still running meanwhile
+
+        again = await running.discord.send_message(jo, fenced(first.solution))
+        busy = await running.discord.wait_for_reply(again, done=lambda r: bool(r["content"]))
+        assert "still grading your last submission" in busy["content"]
+
+        timed_out = await running.discord.wait_for_reply(looping)
+        assert timed_out["embeds"][0]["title"].startswith("⏱️ Timed out")
+        await running.discord.wait_for_reactions(looping, ["❌"])
+
+
+async def test_a_saturated_pool_answers_that_the_run_is_queued(tmp_path: Path) -> None:
+    first = load_course().lessons[0]
+    env = {"SANDBOX_WORKERS": "1", "SANDBOX_TIMEOUT": "3"}
+    async with bot_on_emulator(tmp_path, env=env) as running:
+        lea, max_ = running.discord.add_member("lea"), running.discord.add_member("max")
+        await running.discord.send_message(lea, fenced(INFINITE_LOOP))
+        await asyncio.wait_for(pool_is_full(running.bot), timeout=30)
+
+        waiting = await running.discord.send_message(max_, fenced(first.solution))
+        notice = await running.discord.wait_for_reply(waiting, done=lambda r: bool(r["content"]))
+        assert notice["content"] == QUEUED_NOTICE
+
+        verdict = await running.discord.wait_for_reply(waiting, done=passed)
+        assert verdict["id"] == notice["id"]  # the notice became the verdict
+        assert verdict["content"] == ""
