@@ -64,9 +64,10 @@ def run_in_child(
     readable: list[str] | None = None,
     memory_mb: int = 256,
     cpu_seconds: int = 30,
+    before: Callable[[], None] | None = None,
 ) -> ChildReport:
-    """Fork; in the child apply only `layers` (entering the network namespace itself, as the
-    zygote would), run each attempt, and send the outcomes back over a pipe as JSON."""
+    """Fork; in the child run `before`, apply only `layers` (entering the network namespace
+    itself, as the zygote would), run each attempt, and send the outcomes back as JSON."""
     enabled = frozenset(layers)
     paths = default_readable_paths() + (readable or [])
     read_fd, write_fd = os.pipe()
@@ -75,6 +76,8 @@ def run_in_child(
         code = 1
         try:
             os.close(read_fd)
+            if before is not None:
+                before()
             prepare_zygote(enabled)
             statuses = apply_child(
                 enabled, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
@@ -99,10 +102,26 @@ def run_in_child(
     return ChildReport(statuses=statuses, outcomes=data["outcomes"], exit_signal=None)
 
 
+def host_lacks(layer: str) -> str | None:
+    """Why this host cannot provide `layer`, found without the code under test."""
+    if layer in ("uid", "netns") and not IS_ROOT:
+        return "needs root"
+    if layer == "seccomp" and _libc.MACHINE not in syscall_tables.ARCHES:
+        return f"no filter for {_libc.MACHINE}"
+    if layer == "landlock":
+        try:
+            _libc.syscall(landlock.SYS_CREATE_RULESET, None, 0, landlock.CREATE_RULESET_VERSION)
+        except OSError as exc:
+            return f"the kernel has no usable Landlock ({exc.strerror})"
+    return None
+
+
 def require_active(report: ChildReport, layer: str) -> None:
-    status = report.statuses[layer]
-    if not status.active:
-        pytest.skip(f"{layer} is not available on this host: {status.detail}")
+    """Skip where the host lacks the layer; anywhere else it must have been applied."""
+    reason = host_lacks(layer)
+    if reason is not None:
+        pytest.skip(f"{layer} is not available on this host: {reason}")
+    assert report.statuses[layer].active, report.statuses[layer]
 
 
 def assert_denied(outcome: dict[str, Any], *errnos: int) -> None:
@@ -412,6 +431,50 @@ def test_landlock_denies_tcp_and_signals_on_recent_kernels(listener: int) -> Non
     assert_denied(report.outcomes["connect"], errno.EACCES)
     if abi >= landlock.SCOPE_ABI:
         assert_denied(report.outcomes["signal"], errno.EPERM)
+
+
+# -- root without CAP_SYS_ADMIN, as in a default container ---------------------------------------
+
+CAP_SYS_ADMIN = 21
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    )
+
+
+def drop_capability(cap: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    data[cap // 32].effective &= ~(1 << (cap % 32))
+    data[cap // 32].permitted &= ~(1 << (cap % 32))
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+@needs_root
+def test_root_without_cap_sys_admin_keeps_every_layer_but_netns(secret: Path) -> None:
+    report = run_in_child(
+        set(LAYER_NAMES),
+        {"read": read_file(secret), "fork": fork_process},
+        before=lambda: drop_capability(CAP_SYS_ADMIN),
+    )
+    assert not report.statuses["netns"].active
+    assert "CAP_SYS_ADMIN" in report.statuses["netns"].detail
+    require_active(report, "landlock")  # needs no_new_privs without the capability
+    assert all(report.statuses[name].active for name in ("rlimits", "uid", "seccomp"))
+    assert_denied(report.outcomes["read"], errno.EACCES)
+    assert_denied(report.outcomes["fork"])
 
 
 # -- all together -------------------------------------------------------------------------------

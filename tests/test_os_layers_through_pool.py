@@ -12,6 +12,7 @@ import pytest
 
 from sandbox import LayerReport, Limits, RunResult, Sandbox, SandboxOptions, Status
 from sandbox.os_layers import LAYER_NAMES, landlock
+from tests.test_os_layers import host_lacks
 
 IS_ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="needs root (uid drop, network namespace)")
@@ -34,8 +35,11 @@ async def run_all(
 
 
 def require_active(reports: dict[str, LayerReport], layer: str) -> None:
-    if not reports[layer].active:
-        pytest.skip(f"{layer} is not available on this host: {reports[layer].detail}")
+    """Skip where the host lacks the layer; anywhere else the zygote must have applied it."""
+    reason = host_lacks(layer)
+    if reason is not None:
+        pytest.skip(f"{layer} is not available on this host: {reason}")
+    assert reports[layer].active, reports[layer]
 
 
 def assert_blocked(result: RunResult, error_type: str, *message_parts: str) -> None:

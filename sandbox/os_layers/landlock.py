@@ -104,9 +104,9 @@ def apply(readable_paths: Sequence[str]) -> LayerStatus:
     ruleset = _libc.syscall(SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.sizeof(attr), 0)
     try:
         granted = sum(_allow_read(ruleset, path) for path in readable_paths)
-        if os.geteuid() != 0:
-            # Without CAP_SYS_ADMIN the kernel insists on no_new_privs first.
-            _libc.set_no_new_privs()
+        # Without CAP_SYS_ADMIN (not root, or root in a container) the kernel insists on
+        # no_new_privs first. It only affects execve, which no child may do anyway.
+        _libc.set_no_new_privs()
         _libc.syscall(SYS_RESTRICT_SELF, ruleset, 0)
     finally:
         os.close(ruleset)
@@ -124,10 +124,11 @@ def apply(readable_paths: Sequence[str]) -> LayerStatus:
 
 
 def _allow_read(ruleset: int, path: str) -> bool:
-    """Grant reading beneath `path`; False (and no rule) when it does not exist."""
+    """Grant reading beneath `path`; False (and no rule) when it cannot be opened: missing,
+    or not reachable by us. Skipping only ever grants less."""
     try:
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    except FileNotFoundError:
+    except OSError:
         return False
     try:
         rule = _PathBeneathAttr(allowed_access=FS_READ_FILE | FS_READ_DIR, parent_fd=fd)

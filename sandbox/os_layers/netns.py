@@ -3,8 +3,6 @@ loopback down, so nothing can be reached. Pipes and socketpairs made before stil
 
 from __future__ import annotations
 
-import os
-
 from sandbox.os_layers import _libc
 from sandbox.os_layers.status import LayerStatus
 
@@ -23,7 +21,7 @@ def enter() -> LayerStatus:
     try:
         _libc.unshare(CLONE_NEWNET)
     except OSError as exc:
-        hint = " (needs CAP_SYS_ADMIN: run as root)" if os.geteuid() != 0 else ""
+        hint = " (needs CAP_SYS_ADMIN: root, outside a restricted container)"
         _entered = LayerStatus(NAME, False, f"unshare(CLONE_NEWNET) failed: {exc.strerror}{hint}")
     else:
         _entered = LayerStatus(NAME, True, "own network namespace: no interfaces, loopback down")
