@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from sandbox.guards import SandboxRestriction
+
 
 class Facade:
     """A read-only module stand-in holding an explicit set of names."""
@@ -50,6 +52,60 @@ class Facade:
 
     def names(self) -> list[str]:
         return sorted(self._facade_attrs)
+
+
+class TypeStandIn:
+    """Stands in for a class learners may inspect but not call, such as `numpy.ndarray`.
+
+    isinstance/issubclass checks, comparisons with the real class and printing work.
+    The real class is never handed out: `numpy.ndarray(...)` called directly builds an
+    array over any buffer with any dtype, object included, which reads raw memory as
+    object pointers.
+    """
+
+    __slots__ = ("_cls",)
+    _cls: type
+
+    def __init__(self, cls: type) -> None:
+        object.__setattr__(self, "_cls", cls)
+
+    def __instancecheck__(self, obj: Any) -> bool:
+        return isinstance(obj, self._cls)
+
+    def __subclasscheck__(self, cls: Any) -> bool:
+        if isinstance(cls, TypeStandIn):
+            cls = cls._cls
+        return isinstance(cls, type) and issubclass(cls, self._cls)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TypeStandIn):
+            return other._cls is self._cls
+        return other is self._cls
+
+    def __hash__(self) -> int:
+        return hash(self._cls)
+
+    def __repr__(self) -> str:
+        return f"<class '{self._cls.__module__}.{self._cls.__qualname__}'>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("read-only")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._cls is np.ndarray:
+            hint = "create arrays with np.array, np.zeros, np.ones or np.arange"
+        else:
+            hint = "use the functions that return one"
+        raise SandboxRestriction(f"{self!r} can't be created directly in the sandbox; {hint}")
+
+
+_STAND_INS: dict[type, TypeStandIn] = {}
+
+
+def stand_in(cls: type) -> TypeStandIn:
+    if cls not in _STAND_INS:
+        _STAND_INS[cls] = TypeStandIn(cls)
+    return _STAND_INS[cls]
 
 
 def _pick(module: ModuleType, names: Iterable[str]) -> dict[str, Any]:
@@ -110,7 +166,7 @@ def build_facades() -> dict[str, Facade]:
     linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES))
     np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES))
     numpy_attrs = _pick(np, NUMPY_NAMES)
-    numpy_attrs.update(linalg=linalg, random=np_random)
+    numpy_attrs.update(linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray))
     numpy_facade = Facade("numpy", numpy_attrs)
     return {
         "numpy": numpy_facade,

@@ -48,6 +48,8 @@ NUMPY_BLOCKED = frozenset(
     {
         "tofile", "dump", "dumps", "ctypes", "data", "getfield", "setfield", "view",
         "bit_generator", "cffi", "lock", "state", "setflags",
+        # resize(refcheck=False) frees memory that existing views still point at
+        "resize",
     }
 )  # fmt: skip
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any, NoReturn
 
+import numpy as np
 from RestrictedPython import compile_restricted_exec, safe_builtins
 
-from sandbox.facades import ALLOWED_IMPORTS, Facade
+from sandbox.facades import ALLOWED_IMPORTS, Facade, stand_in
 from sandbox.guards import (
     CappedOutput,
     ImportRefused,
@@ -142,9 +143,32 @@ _UNAVAILABLE = {
 }
 
 
-def _type(obj: Any) -> type:
-    # One-argument form only: three-argument type() would build classes with any dunders.
-    return type(obj)
+# Classes whose constructors are safe to hand out through type(x).
+_CALLABLE_TYPES = frozenset(
+    {int, float, complex, bool, str, bytes, list, tuple, dict, set, frozenset, range, slice,
+     type(None)}
+)  # fmt: skip
+
+
+def make_type(writes: Writes) -> Callable[[Any], Any]:
+    """type(x), one-argument form only: three arguments would build classes with any dunders.
+
+    Learners get the real class for plain values, numpy scalars, exceptions and their own
+    classes, and a stand-in for anything else (ndarray, iterators, numpy internals), which
+    still compares equal to the real class and works with isinstance.
+    """
+
+    def learner_type(obj: Any) -> Any:
+        cls = type(obj)
+        if (
+            cls in _CALLABLE_TYPES
+            or cls in writes.learner_classes
+            or issubclass(cls, (BaseException, np.generic))
+        ):
+            return cls
+        return stand_in(cls)
+
+    return learner_type
 
 
 def make_import(facades: Mapping[str, Facade]) -> Callable[..., Any]:
@@ -181,7 +205,7 @@ def make_import(facades: Mapping[str, Facade]) -> Callable[..., Any]:
     return guarded_import
 
 
-def learner_builtins(facades: Mapping[str, Facade]) -> dict[str, Any]:
+def learner_builtins(facades: Mapping[str, Facade], writes: Writes) -> dict[str, Any]:
     # RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
     # `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
     # and writes, not iteration, so these builtins give nothing the learner lacks.
@@ -198,7 +222,7 @@ def learner_builtins(facades: Mapping[str, Facade]) -> dict[str, Any]:
     ):  # fmt: skip
         allowed[name] = getattr(builtins, name)
     allowed.update(
-        type=_type,
+        type=make_type(writes),
         getattr=guarded_getattr,
         hasattr=guarded_hasattr,
         __import__=make_import(facades),
@@ -214,7 +238,7 @@ def learner_namespace(
 ) -> dict[str, Any]:
     writes = Writes()
     namespace: dict[str, Any] = {
-        "__builtins__": learner_builtins(facades),
+        "__builtins__": learner_builtins(facades, writes),
         "__name__": "learner",
         "__metaclass__": make_metaclass(writes),
         "_getattr_": guarded_getattr,

@@ -130,6 +130,13 @@ RAW_MEMORY = [
     "import numpy as np\nnp.frombuffer(b'abcdefgh', dtype=object)",
     "import numpy as np\nnp.ndarray((10 ** 6,), buffer=b'x')",
     "import numpy as np\nnp.zeros(2).dumps()",
+    # ndarray's constructor reads any buffer as any dtype, object pointers included
+    "import numpy as np\ntype(np.zeros(2))((2,), buffer=b'abcdefghabcdefgh', dtype=object)",
+    "import numpy as np\nnp.ndarray((2,), buffer=b'abcdefghabcdefgh', dtype=object)",
+    "import numpy as np\ntype(np.zeros(2)).mro()",
+    # resize(refcheck=False) frees memory a view still points at
+    "import numpy as np\na = np.zeros(4)\nb = a[:]\na.resize((10 ** 6,), refcheck=False)",
+    "type(iter([]))([])",
 ]
 
 
@@ -184,6 +191,18 @@ async def test_allowed_surface_still_works(sandbox: Sandbox) -> None:
     result = await sandbox.run(code)
     assert result.status is Status.OK, result
     expected = "3.860 ok5.48 [(1, 'b'), (3, 'a')] (2, 1) 4.0 (2, 3) 9.0 [2] 3.0 float64 1\n"
+    assert result.stdout == expected
+
+
+async def test_type_checks_still_work_with_stand_in_classes(sandbox: Sandbox) -> None:
+    code = (
+        "import numpy as np\na = np.zeros(2)\nclass K:\n    pass\n"
+        "print(type(a), type(a) == np.ndarray, isinstance(a, np.ndarray), type(a) is np.ndarray,"
+        " issubclass(type(a), np.ndarray), type(1.5)(2), type(np.float64(1)), type(K()) is K)\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    expected = "<class 'numpy.ndarray'> True True True True 2.0 <class 'numpy.float64'> True\n"
     assert result.stdout == expected
 
 
