@@ -9,10 +9,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.store import NewAttempt, SqliteStore
+from bot.store import attempts as recording
 
 
 def passing(lesson: str = "a") -> NewAttempt:
@@ -75,18 +75,18 @@ async def test_two_processes_on_one_file_lose_nothing(tmp_path: Path) -> None:
         assert await count(first, "SELECT COUNT(*) FROM attempts") == 40
 
 
-class FailingUnlock(SqliteStore):
-    async def _unlock(
-        self, db: aiosqlite.Connection, learner_id: int, lesson_id: str, now: float
-    ) -> bool:
+async def test_an_error_mid_record_rolls_everything_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def disk_on_fire(*args: object) -> bool:
         raise RuntimeError("disk on fire")
 
-
-async def test_an_error_mid_record_rolls_everything_back(tmp_path: Path) -> None:
-    async with FailingUnlock(tmp_path / "t.db") as store:
+    async with SqliteStore(tmp_path / "t.db") as store:
         await store.ensure_learner("local", "ada", "Ada")
-        with pytest.raises(RuntimeError):
-            await store.record_attempt("local", "ada", passing(), unlock="b")
+        with monkeypatch.context() as patch:
+            patch.setattr(recording, "unlock", disk_on_fire)  # the last step of the record
+            with pytest.raises(RuntimeError):
+                await store.record_attempt("local", "ada", passing(), unlock="b")
         assert await store.attempts("local", "ada") == []
         assert await store.progress("local", "ada") == {}
         # The connection is still usable afterwards.
@@ -97,14 +97,16 @@ async def test_an_error_mid_record_rolls_everything_back(tmp_path: Path) -> None
 KILLED_MID_RECORD = """
 import asyncio, os, sys
 from bot.store import NewAttempt, SqliteStore
+from bot.store import attempts
 
-class Killed(SqliteStore):
-    async def _complete(self, db, learner_id, lesson_id, now):
-        # The attempt row is written but not committed: die like a SIGKILL would.
-        os._exit(9)
+async def die(*args):
+    # The attempt row is written but not committed: die like a SIGKILL would.
+    os._exit(9)
+
+attempts.complete = die
 
 async def main(path):
-    async with Killed(path) as store:
+    async with SqliteStore(path) as store:
         await store.ensure_learner("local", "ada", "Ada")
         await store.record_attempt(
             "local", "ada", NewAttempt("a", "passed", True, False, "x = 1"), unlock="b"
