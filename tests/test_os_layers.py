@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import re
+import resource
 import signal
 import socket
 import struct
@@ -254,6 +255,17 @@ def test_rlimits_cap_memory_file_size_and_descriptors(tmp_path: Path) -> None:
     assert report.outcomes["big"]["error"] == "MemoryError"
     assert_denied(report.outcomes["write"], errno.EFBIG)
     assert_denied(report.outcomes["fds"], errno.EMFILE)
+
+
+def test_rlimits_never_raise_a_limit_that_is_already_lower() -> None:
+    report = run_in_child(
+        {"rlimits"},
+        {"cpu": lambda: list(resource.getrlimit(resource.RLIMIT_CPU))},
+        cpu_seconds=30,
+        before=lambda: resource.setrlimit(resource.RLIMIT_CPU, (3, 3)),
+    )
+    require_active(report, "rlimits")  # raising a hard limit would fail without root
+    assert report.outcomes["cpu"]["value"] == [3, 3]
 
 
 def test_rlimits_stop_a_busy_loop_by_cpu_time() -> None:

@@ -10,8 +10,6 @@ from sandbox.os_layers.status import LayerStatus
 NAME = "rlimits"
 SPARE_FDS = 8  # room for Landlock's ruleset and path fds, which are opened after this layer
 _MIB = 1024 * 1024
-
-
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -44,7 +42,11 @@ def apply(*, memory_mb: int, cpu_seconds: int) -> LayerStatus:
         (resource.RLIMIT_NPROC, 0, 0),
     ]
     for which, soft, hard in limits:
-        resource.setrlimit(which, (soft, hard))
+        # Never above the current hard limit: raising it needs CAP_SYS_RESOURCE.
+        current_hard = resource.getrlimit(which)[1]
+        if current_hard != resource.RLIM_INFINITY:
+            hard = min(hard, current_hard)
+        resource.setrlimit(which, (min(soft, hard), hard))
     return LayerStatus(
         NAME,
         True,
