@@ -186,3 +186,18 @@ async def test_reset_relocks_and_logs(core: TutorCore) -> None:
         await core.show_lesson(ADA, "2")
     assert (await core.progress(ADA)).attempts == 0
     assert not await core.reset("guild:1", "nobody", actor="mod")
+
+
+async def test_a_submission_cancelled_mid_grading_records_nothing(store: SqliteStore) -> None:
+    # One worker: `saturated` then means this learner's code is running right now.
+    async with Sandbox(workers=1, limits=Limits(timeout_s=10.0)) as sandbox:
+        core = TutorCore(store, sandbox, COURSE)
+        task = asyncio.create_task(core.submit(ADA, "while True:\n    pass\n"))
+        while not sandbox.saturated and not task.done():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not core.is_grading(ADA)
+        assert await store.attempts("guild:1", "ada") == []
+        assert (await core.submit(ADA, FIRST.solution)).verdict.passed
