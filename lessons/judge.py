@@ -116,11 +116,14 @@ def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
             message += f". The predefined names in this lesson are {names}."
     elif "ellipsis" in error.message:
         message += ". A `...` placeholder is still in your code: replace it with your own."
-    elif error.type == "ValueError" and (
-        "core dimension" in error.message or "shapes" in error.message
-    ):
+    elif error.type == "ValueError" and "core dimension" in error.message:
         message += (
             ". Check the shapes with `print(A.shape)`: in `A @ B` the number of columns of `A` "
             "must equal the number of rows of `B`."
+        )
+    elif error.type == "ValueError" and "could not be broadcast" in error.message:
+        message += (
+            ". Element-wise arithmetic needs arrays of matching shapes: print them with "
+            "`print(a.shape)`."
         )
     return message

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
-from lessons.expect import Mistake, expect_function, expect_value
+from lessons.expect import Mistake, expect_function, expect_value, same
 
 METRICS: tuple[str, ...] = ()
 
@@ -86,6 +86,9 @@ def _relu_values(ctx: Context) -> str | None:
 
 
 def _neuron_values(ctx: Context) -> str | None:
+    # On the probe with a positive weighted sum, "relu before the bias" and "no activation"
+    # give the same number; prefer the probe whose mistake is unambiguous.
+    failures: list[tuple[bool, str]] = []
     for probe, (x_list, w_list, b) in zip(
         ("neuron_up", "neuron_down"), neuron_inputs(ctx.data), strict=True
     ):
@@ -105,8 +108,9 @@ def _neuron_values(ctx: Context) -> str | None:
         ]
         label = _call((x_list, w_list, b))
         if (failure := expect_value(ctx, probe, label, mistakes)) is not None:
-            return failure
-    return None
+            matches = sum(same(ctx.got[probe].value, m.value) for m in mistakes)
+            failures.append((matches != 1, failure))
+    return min(failures, key=lambda f: f[0])[1] if failures else None
 
 
 CHECKS = (

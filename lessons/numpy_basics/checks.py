@@ -16,10 +16,12 @@ METRICS: tuple[str, ...] = ()
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(4, 7))
     # One decimal keeps the numbers readable when the learner prints them.
-    return {
-        "a": np.round(rng.uniform(-5, 5, n), 1),
-        "b": np.round(rng.uniform(-5, 5, n), 1),
-    }
+    a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
+    # Redraw the rare data on which a mistake gives the right answer by coincidence: a sum
+    # of 0 (then sum and mean agree), or a dot product equal to the product of the sums.
+    while abs(np.sum(a)) < 0.5 or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5:
+        a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
+    return {"a": a, "b": b}
 
 
 def probes(data: Mapping[str, Any]) -> dict[str, str]:

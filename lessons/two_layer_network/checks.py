@@ -16,13 +16,20 @@ INPUTS = ("X", "-X")  # -X flips which hidden units are active, so both ReLU bra
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(4, 7))
-    return {
-        "X": np.round(rng.normal(0, 1, (n, 3)), 2),
-        "W1": np.round(rng.normal(0, 0.8, (3, 4)), 2),
-        "b1": np.round(rng.normal(0, 0.5, 4), 2),
-        "W2": np.round(rng.normal(0, 1, 4), 2),
-        "b2": round(float(rng.normal(0, 1)), 2),
-    }
+    X = np.round(rng.normal(0, 1, (n, 3)), 2)
+    W1 = np.round(rng.normal(0, 0.8, (3, 4)), 2)
+    b1 = np.round(rng.normal(0, 0.5, 4), 2)
+    # Some hidden values must be cut by ReLU, or a missing activation would go unnoticed.
+    while np.all(X @ W1 + b1 > 0):
+        b1 = np.round(b1 - 0.5, 2)
+    W2 = np.round(rng.normal(0, 1, 4), 2)
+    # Centre the outputs on 0, so some predictions are negative and an activation on the
+    # output layer shows.
+    outputs = np.maximum(0, X @ W1 + b1) @ W2
+    b2 = 0.0
+    while abs(b2) < 0.1 or np.all(outputs + b2 >= 0) or np.all(outputs + b2 <= 0):
+        b2 = round(float(-np.median(outputs) + rng.normal(0, 0.3)), 2)
+    return {"X": X, "W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
 def relu_input(data: Mapping[str, Any]) -> list[float]:
