@@ -409,7 +409,7 @@ def test_landlock_allows_reading_only_beneath_the_given_paths(secret: Path, tmp_
             "sibling": read_file(sibling),
             "list_inside": lambda: sorted(os.listdir(allowed)),
             "outside": read_file(secret),
-            "etc": read_file(Path("/etc/hostname")),
+            "etc": read_file(Path("/etc/passwd")),
             "write_inside": write_file(allowed / "new.txt"),
             "overwrite_inside": write_file(allowed / "lesson.txt"),
             "mkdir_inside": lambda: os.mkdir(allowed / "dir"),
@@ -486,6 +486,27 @@ def test_root_without_cap_sys_admin_keeps_every_layer_but_netns(secret: Path) ->
     require_active(report, "landlock")  # needs no_new_privs without the capability
     assert all(report.statuses[name].active for name in ("rlimits", "uid", "seccomp"))
     assert_denied(report.outcomes["read"], errno.EACCES)
+    assert_denied(report.outcomes["fork"])
+
+
+def become_nobody() -> None:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+@needs_root  # to become another user; the layers then run unprivileged
+def test_an_unprivileged_user_still_gets_rlimits_seccomp_and_landlock() -> None:
+    report = run_in_child(
+        set(LAYER_NAMES),
+        {"read": read_file(Path("/etc/passwd")), "fork": fork_process},
+        before=become_nobody,
+    )
+    assert "not running as root" in report.statuses["uid"].detail
+    assert not report.statuses["netns"].active
+    for layer in ("rlimits", "seccomp", "landlock"):
+        require_active(report, layer)
+    assert_denied(report.outcomes["read"], errno.EACCES)  # world-readable, but not granted
     assert_denied(report.outcomes["fork"])
 
 

@@ -175,7 +175,7 @@ async def test_landlock_alone(secret: Path, tmp_path: Path, listener: int) -> No
         {"landlock"},
         {
             "read": read(secret),
-            "etc": read(Path("/etc/hostname")),
+            "etc": read(Path("/etc/passwd")),
             "write": write(tmp_path / "out.txt"),
             "subprocess": SUBPROCESS,
             "connect": connect(listener),
