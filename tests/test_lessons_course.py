@@ -15,6 +15,17 @@ COURSE = load_course()
 LESSONS = COURSE.lessons
 
 
+def test_the_course_has_the_six_lessons_in_order() -> None:
+    assert [lesson.id for lesson in LESSONS][:6] == [
+        "numpy-basics",
+        "a-single-neuron",
+        "two-layer-network",
+        "how-models-learn",
+        "training-loop",
+        "backpropagation",
+    ]
+
+
 def test_lessons_are_numbered_in_order() -> None:
     assert [lesson.number for lesson in LESSONS] == list(range(1, len(LESSONS) + 1))
     orders = [lesson.order for lesson in LESSONS]

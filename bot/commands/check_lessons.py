@@ -1,0 +1,54 @@
+"""`python -m bot check-lessons`: prove every lesson's reference passes and its fixtures fail."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from lessons import load_course
+from lessons.validation import DEFAULT_SEEDS, LessonReport, validate_course
+from sandbox import Limits, Sandbox, SandboxUnavailable
+
+NAME = "check-lessons"
+HELP = (
+    "validate the course through the sandbox: every reference solution passes, every wrong "
+    "fixture fails on the check it names, every lesson has hints"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=len(DEFAULT_SEEDS),
+        metavar="N",
+        help=f"check on the data of N seeds (default {len(DEFAULT_SEEDS)})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.seeds < 1:
+        print("error: --seeds must be at least 1", file=sys.stderr)
+        return 2
+    settings = args.settings
+    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
+    try:
+        reports = asyncio.run(
+            _check(tuple(range(1, args.seeds + 1)), limits, settings.sandbox_workers)
+        )
+    except SandboxUnavailable as exc:
+        print(f"error: the sandbox cannot start: {exc}", file=sys.stderr)
+        return 1
+    for report in reports:
+        print(("ok    " if report.ok else "FAIL  ") + report.summary())
+        for problem in report.problems:
+            print(f"        - {problem}")
+    failed = sum(1 for r in reports if not r.ok)
+    print(f"{len(reports) - failed} of {len(reports)} lessons ok")
+    return 0 if failed == 0 else 1
+
+
+async def _check(seeds: tuple[int, ...], limits: Limits, workers: int) -> list[LessonReport]:
+    async with Sandbox(workers=workers, limits=limits) as sandbox:
+        return await validate_course(load_course(), sandbox, seeds)

@@ -1,0 +1,90 @@
+"""`python -m bot grade LESSON FILE...`: grade files against a lesson, touching no progress."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass
+
+from bot.code_extraction import extract_code
+from bot.console.style import Style
+from bot.console.verdict_text import render_verdict
+from lessons import GradingError, Lesson, Verdict, grade_submission, load_course
+from lessons.judge import not_attempted
+from sandbox import Limits, Sandbox, SandboxUnavailable
+
+NAME = "grade"
+HELP = (
+    "grade code files against a lesson without touching anyone's progress "
+    "(plain code or a message with a ```python block; - reads stdin)"
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str  # as given on the command line
+    text: str
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", metavar="LESSON", help="lesson id or number (see `lessons`)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="files to grade; - reads stdin")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    parser.add_argument("--seed", type=int, default=None, help="data seed, to reproduce a run")
+
+
+def run(args: argparse.Namespace) -> int:
+    lesson = load_course().find(args.lesson)
+    if lesson is None:
+        ids = ", ".join(lesson.id for lesson in load_course())
+        print(f"error: no lesson {args.lesson!r}. The lessons are: {ids}", file=sys.stderr)
+        return 2
+    submissions = []
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else _read(name)
+        except OSError as exc:
+            print(f"error: can't read {name}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        submissions.append(Submission(name, text))
+    settings = args.settings
+    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
+    try:
+        verdicts = asyncio.run(
+            _grade_all(lesson, submissions, limits, settings.sandbox_workers, args.seed)
+        )
+    except (SandboxUnavailable, GradingError) as exc:
+        print(f"error: grading is not possible right now: {exc}", file=sys.stderr)
+        return 1
+    style = Style.for_stream(sys.stdout)
+    for submission, verdict in zip(submissions, verdicts, strict=True):
+        if args.json:
+            print(json.dumps({"file": submission.name, **verdict.to_json()}, allow_nan=False))
+        else:
+            print(f"== {submission.name}")
+            print(render_verdict(verdict, style, lesson_number=lesson.number))
+            print()
+    return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _read(path: str) -> str:
+    with open(path, "rb") as handle:
+        return handle.read().decode("utf-8", errors="replace")
+
+
+async def _grade_all(
+    lesson: Lesson, submissions: list[Submission], limits: Limits, workers: int, seed: int | None
+) -> list[Verdict]:
+    async with Sandbox(workers=workers, limits=limits) as sandbox:
+
+        async def one(submission: Submission) -> Verdict:
+            extraction = extract_code(submission.text)
+            if extraction.code is None:
+                return not_attempted(lesson, seed=seed, reason=extraction.problem)
+            return await grade_submission(
+                lesson, extraction.code, sandbox, seed=seed, limits=limits
+            )
+
+        return await asyncio.gather(*(one(s) for s in submissions))
