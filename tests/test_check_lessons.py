@@ -1,0 +1,59 @@
+"""`python -m bot check-lessons`, and the validator catching a broken lesson."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.cli import main
+from lessons import load_course
+from lessons.loading import Fixture
+from lessons.validation import validate_lesson
+from sandbox import Sandbox
+from tests.sandbox_support import sandbox_fixture
+
+sandbox = sandbox_fixture()
+LESSON = load_course().get("how-models-learn")
+
+
+def test_the_shipped_course_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--env-file", "/nonexistent/.env", "check-lessons", "--seeds", "1"]) == 0
+    out = capsys.readouterr().out
+    count = len(load_course())
+    assert f"{count} of {count} lessons ok" in out
+    assert "ok    4. how-models-learn: reference passes on 1 seeds" in out
+
+
+def test_seeds_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--env-file", "/nonexistent/.env", "check-lessons", "--seeds", "0"]) == 2
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_fixture_that_passes_is_reported(sandbox: Sandbox) -> None:
+    passing = Fixture("not_wrong_at_all", LESSON.solution, "mse-value", None)
+    lesson = dataclasses.replace(LESSON, fixtures=(*LESSON.fixtures, passing))
+    report = await validate_lesson(lesson, sandbox, seeds=(1,))
+    assert not report.ok
+    [problem] = report.problems
+    assert problem.startswith(
+        "seed 1: fixture not_wrong_at_all: should fail 'mse-value', but it passes. "
+        "Verdict: All 7 checks passed."
+    )
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_fixture_without_its_diagnosis_is_reported(sandbox: Sandbox) -> None:
+    vague = dataclasses.replace(LESSON.fixtures[0], expect="a message no check ever writes")
+    lesson = dataclasses.replace(LESSON, fixtures=(vague,))
+    report = await validate_lesson(lesson, sandbox, seeds=(1,))
+    assert len(report.problems) == 1
+    assert "fails without saying 'a message no check ever writes'" in report.problems[0]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_broken_reference_and_too_few_hints_are_reported(sandbox: Sandbox) -> None:
+    lesson = dataclasses.replace(LESSON, solution="raise ValueError('oops')\n", hints=["one"])
+    report = await validate_lesson(lesson, sandbox, seeds=(1,))
+    assert "needs at least two hints" in report.problems
+    assert any("reference solution of 'how-models-learn' failed" in p for p in report.problems)

@@ -1,0 +1,99 @@
+"""`python -m bot grade`: exit codes, text and JSON output, stdin, several files at once."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from lessons import load_course
+
+SEED_LESSON = load_course().get("how-models-learn")
+NO_ENV = ["--env-file", "/nonexistent/.env"]
+
+
+def _grade(*args: str) -> int:
+    return main([*NO_ENV, "grade", *args])
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    right = tmp_path / "right.md"
+    right.write_text(f"Here is my answer:\n```python\n{SEED_LESSON.solution}```\nthanks!\n")
+    uphill = tmp_path / "uphill.py"
+    uphill.write_text(SEED_LESSON.solution.replace("w = w - lr * grad", "w = w + lr * grad"))
+    broken = tmp_path / "broken.py"
+    broken.write_text("import numpy as np\ndef mse(a, b)\n    return 0\n")
+    return {"right": right, "uphill": uphill, "broken": broken}
+
+
+def test_all_passing_exits_0(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert _grade("how-models-learn", str(files["right"])) == 0
+    out = capsys.readouterr().out
+    assert "Passed" in out and "The loss went from" in out
+
+
+def test_json_lines_one_per_file_in_order(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [str(files[k]) for k in ("right", "uphill", "broken")]
+    assert _grade("4", *paths, "--json", "--seed", "3") == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["file"] for row in rows] == paths
+    right, uphill, broken = rows
+    for row in rows:
+        assert {
+            "file",
+            "lesson",
+            "status",
+            "passed",
+            "checks",
+            "metrics",
+            "stdout",
+            "error",
+        } <= set(row)
+        assert row["lesson"] == "how-models-learn"
+    assert (right["status"], right["passed"]) == ("passed", True)
+    assert set(right["metrics"]) >= {"loss_before", "loss_after"}
+    assert uphill["status"] == "failed"
+    step = next(c for c in uphill["checks"] if c["name"] == "step")
+    assert step["passed"] is False and "stepped uphill" in step["message"]
+    assert broken["status"] == "syntax_error"
+    assert broken["error"]["line"] == 2
+    assert all(c["passed"] is None for c in broken["checks"])
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("```py\n" + SEED_LESSON.starter_code + "```\n"))
+    assert _grade("how-models-learn", "-", "--json") == 1
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["file"], row["status"]) == ("-", "not_attempted")
+
+
+def test_message_without_code_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text("```js\nconsole.log(1)\n```\n")
+    assert _grade("how-models-learn", str(path), "--json") == 1
+    row = json.loads(capsys.readouterr().out)
+    assert row["passed"] is False
+    assert "isn't tagged as Python" in row["message"]
+
+
+def test_unknown_lesson_is_a_usage_error(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _grade("no-such-lesson", str(files["right"])) == 2
+    err = capsys.readouterr().err
+    assert "no lesson 'no-such-lesson'" in err and "how-models-learn" in err
+
+
+def test_unreadable_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _grade("how-models-learn", str(tmp_path / "missing.py")) == 2
+    assert "can't read" in capsys.readouterr().err
