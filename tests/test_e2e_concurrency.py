@@ -26,6 +26,7 @@ async def test_an_infinite_loop_times_out_while_others_are_graded(tmp_path: Path
         jo, kim = running.discord.add_member("jo"), running.discord.add_member("kim")
         looping = await running.discord.send_message(jo, fenced(INFINITE_LOOP))
         await running.discord.wait_for_reactions(looping, ["⏳"])
+        beats_before = running.discord.gateway.heartbeats
 
         fine = await running.discord.send_message(kim, fenced(first.solution))
         assert passed(await running.discord.wait_for_reply(fine))
@@ -37,6 +38,8 @@ async def test_an_infinite_loop_times_out_while_others_are_graded(tmp_path: Path
 
         timed_out = await running.discord.wait_for_reply(looping)
         assert timed_out["embeds"][0]["title"].startswith("⏱️ Timed out")
+        # The event loop kept the gateway alive the whole time the loop ran.
+        assert running.discord.gateway.heartbeats >= beats_before + 2
         await running.discord.wait_for_reactions(looping, ["❌"])
 
 

@@ -33,6 +33,10 @@ SHUTDOWN_GRACE_S = 10.0
 
 T = TypeVar("T")
 
+# The tutor never joins voice: skip discord.py's start-up warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def tutor_intents() -> discord.Intents:
     intents = discord.Intents.default()

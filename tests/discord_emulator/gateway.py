@@ -27,6 +27,9 @@ class Gateway:
         self.token = token
         # What the Developer Portal switch says; off means asking for the intent is refused.
         self.message_content_enabled = True
+        # Much shorter than Discord's ~41 s, so a test sees beats arrive while code runs.
+        self.heartbeat_interval_ms = 250
+        self.heartbeats = 0
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = 0
         self.url = ""  # set once the server listens; READY hands it back as the resume URL
@@ -34,7 +37,7 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        await self._send(ws, {"op": HELLO, "d": {"heartbeat_interval": 41_250}})
+        await self._send(ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
         try:
             async for frame in ws:
                 if frame.type is not WSMsgType.TEXT:
@@ -48,6 +51,7 @@ class Gateway:
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         op = frame.get("op")
         if op == HEARTBEAT:
+            self.heartbeats += 1
             await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
         elif op == IDENTIFY:
             await self._identify(ws, frame["d"])
