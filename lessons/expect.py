@@ -161,6 +161,20 @@ def compare(
     return shown + "."
 
 
+def expect_loss_went_down(ctx: Context, advice: str) -> str | None:
+    """The learner's own `loss_after` is below their `loss_before`; `advice` says what to fix."""
+    for name in ("loss_before", "loss_after"):
+        probe = ctx.got[name]
+        if (problem := probe_problem(probe, name)) is not None:
+            return problem
+        if not is_number(probe):
+            return f"`{name}` should be a single number, not a {_kind_name(probe)}."
+    before, after = float(ctx.got["loss_before"].value), float(ctx.got["loss_after"].value)
+    if after < before:
+        return None
+    return f"The loss went from {fmt(before)} to {fmt(after)}: it must go down. {advice}"
+
+
 def _difference(label: str, verb: str, got: Any, want: Any) -> str:
     """ "`x` is 2, expected 3"; for a matrix, the first row that differs rather than all of it."""
     a, b = as_array(got), as_array(want)

@@ -11,11 +11,9 @@ from lessons.checking import Check, Context
 from lessons.expect import (
     Mistake,
     compare,
+    expect_loss_went_down,
     expect_value,
     expected,
-    fmt,
-    is_number,
-    probe_problem,
 )
 
 METRICS = ("loss_before", "loss_after")
@@ -180,19 +178,6 @@ def _loss_after(ctx: Context) -> str | None:
     return expect_value(ctx, "loss_after", mistakes=mistakes)
 
 
-def _loss_went_down(ctx: Context) -> str | None:
-    for name in ("loss_before", "loss_after"):
-        probe = ctx.got[name]
-        if (problem := probe_problem(probe, name)) is not None:
-            return problem
-        if not is_number(probe):
-            return f"`{name}` should be a single number, not a {probe.kind}."
-    before, after = float(ctx.got["loss_before"].value), float(ctx.got["loss_after"].value)
-    if after < before:
-        return None
-    return f"The loss went from {fmt(before)} to {fmt(after)}: one step must lower it."
-
-
 CHECKS = (
     Check("loss-before", "`loss_before` is the network's starting loss", _loss_before),
     Check(
@@ -214,5 +199,10 @@ CHECKS = (
         needs=("hidden-gradients",),
     ),
     Check("loss-after", "`loss_after` is the loss of the new weights", _loss_after, ("step",)),
-    Check("loss-went-down", "the loss went down", _loss_went_down, ("loss-before",)),
+    Check(
+        "loss-went-down",
+        "the loss went down",
+        lambda c: expect_loss_went_down(c, "Check the direction of your steps."),
+        needs=("loss-before",),
+    ),
 )

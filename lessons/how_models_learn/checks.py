@@ -8,7 +8,12 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
-from lessons.expect import Mistake, expect_function, expect_value, fmt, is_number, probe_problem
+from lessons.expect import (
+    Mistake,
+    expect_function,
+    expect_loss_went_down,
+    expect_value,
+)
 
 EXAMPLE = ([1, 2, 3], [1, 2, 5])  # small enough to check by hand in the message
 METRICS = ("loss_before", "loss_after", "w")
@@ -175,21 +180,6 @@ def _loss_after(ctx: Context) -> str | None:
     return expect_value(ctx, "loss_after", mistakes=mistakes)
 
 
-def _loss_went_down(ctx: Context) -> str | None:
-    before, after = ctx.got["loss_before"], ctx.got["loss_after"]
-    for name, probe in (("loss_before", before), ("loss_after", after)):
-        if (problem := probe_problem(probe, name)) is not None:
-            return problem
-        if not is_number(probe):
-            return f"`{name}` should be a single number, not a {probe.kind}."
-    if float(after.value) < float(before.value):
-        return None
-    return (
-        f"The loss went from {fmt(before.value)} to {fmt(after.value)}: it must go down. "
-        "Check the direction of your step."
-    )
-
-
 CHECKS = (
     Check(
         "mse-defined",
@@ -219,7 +209,7 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        _loss_went_down,
+        lambda c: expect_loss_went_down(c, "Check the direction of your step."),
         needs=("mse-value",),
     ),
 )

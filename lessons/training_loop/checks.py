@@ -13,6 +13,7 @@ from lessons.expect import (
     Mistake,
     compare,
     expect_function,
+    expect_loss_went_down,
     expect_value,
     fmt,
     is_number,
@@ -139,19 +140,6 @@ def _loss_after(ctx: Context) -> str | None:
     return expect_value(ctx, "loss_after", mistakes=mistakes)
 
 
-def _loss_went_down(ctx: Context) -> str | None:
-    for name in ("loss_before", "loss_after"):
-        probe = ctx.got[name]
-        if (problem := probe_problem(probe, name)) is not None:
-            return problem
-        if not is_number(probe):
-            return f"`{name}` should be a single number, not a {probe.kind}."
-    before, after = float(ctx.got["loss_before"].value), float(ctx.got["loss_after"].value)
-    if after < before:
-        return None
-    return f"The loss went from {fmt(before)} to {fmt(after)}: training must lower it."
-
-
 def _lr_too_big(ctx: Context) -> str | None:
     lr = ctx.got["lr_too_big"]
     if (problem := probe_problem(lr, "lr_too_big")) is not None:
@@ -218,7 +206,7 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        _loss_went_down,
+        lambda c: expect_loss_went_down(c, "Check the direction of your steps."),
         needs=("train-returns",),
     ),
     Check(
