@@ -73,3 +73,21 @@ async def test_run_without_a_token_explains_where_to_get_one(tmp_path: Path) -> 
     assert len(lines) == 1
     assert "DISCORD_TOKEN is not set" in lines[0]
     assert "discord.com/developers/applications" in lines[0]
+
+
+async def test_sigterm_lets_a_running_grading_post_its_verdict(tmp_path: Path) -> None:
+    async with started_emulator() as emulator:
+        env = bot_env(emulator, tmp_path) | {"SANDBOX_TIMEOUT": "2"}
+        process = await start_bot(tmp_path, env)
+        try:
+            await emulator.wait_until_connected(timeout=60)
+            member = emulator.add_member("vic")
+            looping = await emulator.send_message(member, "```python\nwhile True:\n    pass\n```")
+            await emulator.wait_for_reactions(looping, ["⏳"])
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, stderr.decode()
+        # The verdict went out before the bot disconnected.
+        reply = emulator.replies_to(looping)
+        assert reply and reply[0]["embeds"][0]["title"].startswith("⏱️ Timed out")

@@ -121,3 +121,32 @@ async def test_submitting_again_too_soon_is_refused_with_the_wait(tmp_path: Path
         refusal = await running.discord.wait_for_reply(second, done=lambda r: bool(r["content"]))
         assert "Not so fast" in refusal["content"]
         assert running.discord.reactions_on(second) == []
+
+
+async def test_only_configured_lesson_channels_are_read(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path) as running:
+        discord_ = running.discord
+        scope = f"guild:{discord_.guild_id}"
+        await running.bot.core.set_scope_setting(
+            scope, "lesson_channels", [str(discord_.lesson_channel_id)]
+        )
+        gia = discord_.add_member("gia")
+        elsewhere = await discord_.send_message(
+            gia, fenced(lesson.solution), channel_id=discord_.other_channel_id
+        )
+        here = await discord_.send_message(gia, fenced(lesson.solution))
+        assert passed(await discord_.wait_for_reply(here))
+        assert discord_.replies_to(elsewhere) == []
+        assert discord_.reactions_on(elsewhere) == []
+
+
+async def test_code_sent_in_a_dm_is_graded_with_separate_progress(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path) as running:
+        hu = running.discord.add_member("hu")
+        message = await running.discord.send_dm(hu, fenced(lesson.solution))
+        assert passed(await running.discord.wait_for_reply(message))
+        # Progress is per community: the server has not seen this pass.
+        shown = await running.discord.wait_for_response(await running.discord.slash(hu, "progress"))
+        assert "**0/" in shown["embeds"][0]["description"]

@@ -83,6 +83,14 @@ class DiscordEmulator:
         await self.gateway.dispatch("MESSAGE_CREATE", self._as_delivered(message))
         return message
 
+    async def send_dm(self, author: Json, content: str) -> Json:
+        """A direct message to the bot (no guild; DMs carry content even without the intent)."""
+        channel_id = self.state.dm_channels.setdefault(int(author["id"]), self.state.ids.next())
+        message = payloads.message(self.state.ids.next(), channel_id, author, content)
+        self.state.messages[int(message["id"])] = message
+        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
     async def edit_message(self, message: Json, content: str) -> Json:
         stored = self.state.messages[int(message["id"])]
         stored["content"] = content
