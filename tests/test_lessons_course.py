@@ -50,6 +50,7 @@ def test_lesson_has_every_part(lesson: Lesson) -> None:
     assert lesson.explanation.strip() and lesson.task.strip()
     assert "```python" in lesson.explanation or "`" in lesson.explanation
     assert "$" not in lesson.explanation, "Discord renders no LaTeX"
+    assert not lesson.explanation.startswith("#"), "front ends show the title themselves"
     assert lesson.fixtures, "every lesson keeps typical wrong submissions"
     compile(lesson.starter_code, "starter.py", "exec")
     compile(lesson.solution, "solution.py", "exec")
