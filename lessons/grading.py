@@ -67,7 +67,8 @@ async def run_and_judge(
         sandbox.run(code, preset=data, probes=probes, limits=limits),
         reference_run(lesson, sandbox, seed=seed, data=data, probes=probes, limits=limits),
     )
-    return judge(lesson, run, reference, data, seed)
+    # Some checks simulate training or take numerical gradients: a few ms, off the event loop.
+    return await asyncio.to_thread(judge, lesson, run, reference, data, seed)
 
 
 async def reference_run(
