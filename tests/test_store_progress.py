@@ -142,8 +142,10 @@ async def test_reset_one_lesson_recomputes_the_summary(store: SqliteStore) -> No
     learner = await store.get_learner("guild:1", "ada")
     assert learner is not None and learner.completed_count == 1
     assert [a.lesson_id for a in await store.attempts("guild:1", "ada")] == ["a"]
-    log = await store.conn.fetchall("SELECT scope, user_id, lesson_id, actor FROM resets")
-    assert log == [("guild:1", "ada", "b", "mod:7")]
+    log = await store.audit_log("guild:1")
+    assert [(e.action, e.user_id, e.lesson_id, e.actor) for e in log] == [
+        ("reset", "ada", "b", "mod:7")
+    ]
 
 
 async def test_reset_everything_forgets_the_learner(store: SqliteStore) -> None:

@@ -5,8 +5,11 @@ from bot.store.interface import Store
 from bot.store.records import (
     MAX_STORED_CODE_CHARS,
     AttemptRecord,
+    AuditEntry,
+    FailingCheck,
     LeaderboardRow,
     LeaderboardSlice,
+    LearnerProgress,
     LearnerRecord,
     LessonProgress,
     NewAttempt,
@@ -17,8 +20,11 @@ from bot.store.sqlite import SqliteStore
 __all__ = [
     "MAX_STORED_CODE_CHARS",
     "AttemptRecord",
+    "AuditEntry",
+    "FailingCheck",
     "LeaderboardRow",
     "LeaderboardSlice",
+    "LearnerProgress",
     "LearnerRecord",
     "LessonProgress",
     "NewAttempt",

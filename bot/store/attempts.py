@@ -38,6 +38,7 @@ async def insert(db: aiosqlite.Connection, learner_id: int, attempt: NewAttempt,
         " attempts = attempts + 1, failures = failures + excluded.failures",
         (learner_id, attempt.lesson_id, int(attempt.counts_as_failure)),
     )
+    await db.execute("UPDATE learners SET last_active_at = ? WHERE id = ?", (now, learner_id))
     assert attempt_id is not None
     return attempt_id
 

@@ -10,7 +10,10 @@ from typing import Any, Protocol
 
 from bot.store.records import (
     AttemptRecord,
+    AuditEntry,
+    FailingCheck,
     LeaderboardSlice,
+    LearnerProgress,
     LearnerRecord,
     LessonProgress,
     NewAttempt,
@@ -57,11 +60,31 @@ class Store(Protocol):
         ...
 
     async def reset(self, scope: str, user_id: str, lesson_id: str | None, actor: str) -> bool:
-        """Forget a learner's progress (or one lesson's); True when there was any."""
+        """Forget a learner's progress (or one lesson's), audited; True when there was any."""
+        ...
+
+    async def unlock(self, scope: str, user_id: str, lesson_id: str, actor: str) -> bool:
+        """Open a lesson for a learner, audited; False when it already was unlocked."""
+        ...
+
+    async def audit_log(
+        self, scope: str, limit: int = 50, user_id: str | None = None
+    ) -> list[AuditEntry]:
+        """Moderator actions, newest first."""
+        ...
+
+    async def scope_progress(self, scope: str) -> list[LearnerProgress]:
+        """Every learner of the scope with their lessons, oldest learner first."""
+        ...
+
+    async def failing_checks(self, scope: str) -> list[FailingCheck]:
+        """Per lesson, how often each check failed, most failed first."""
         ...
 
     async def scope_settings(self, scope: str) -> dict[str, Any]: ...
 
-    async def set_scope_setting(self, scope: str, key: str, value: Any) -> None:
-        """Store a JSON-able value; None removes the setting."""
+    async def set_scope_setting(
+        self, scope: str, key: str, value: Any, actor: str | None = None
+    ) -> None:
+        """Store a JSON-able value; None removes the setting. With `actor`, audited."""
         ...

@@ -7,7 +7,8 @@ from bot.store.connection import Connection
 from bot.store.records import LeaderboardRow, LeaderboardSlice
 
 _PAGE = """
-SELECT user_id, display_name, completed_count, attempts_to_complete, last_completed_at
+SELECT user_id, display_name, completed_count, attempts_to_complete, last_completed_at,
+       current_lesson_id, last_active_at
 FROM learners
 WHERE scope = ? AND completed_count > 0
 ORDER BY completed_count DESC, last_completed_at, attempts_to_complete, id
@@ -46,8 +47,10 @@ async def page(conn: Connection, scope: str, offset: int, limit: int) -> Leaderb
                 completed=done,
                 attempts=attempts,
                 last_completed_at=last,
+                current_lesson_id=current,
+                last_active_at=active,
             )
-            for i, (user_id, name, done, attempts, last) in enumerate(rows)
+            for i, (user_id, name, done, attempts, last, current, active) in enumerate(rows)
         ],
     )
 

@@ -8,11 +8,11 @@ from bot.store.connection import Connection
 from bot.store.errors import UnknownLearner
 from bot.store.records import LearnerRecord, LessonProgress
 
-_LEARNER_COLUMNS = (
+LEARNER_COLUMNS = (
     "scope, user_id, display_name, current_lesson_id, completed_count, last_completed_at, "
     "attempts_to_complete"
 )
-_PROGRESS_COLUMNS = (
+PROGRESS_COLUMNS = (
     "lesson_id, unlocked_at, completed_at, attempts, failures, attempts_to_complete, "
     "hints_shown, solution_shown_at"
 )
@@ -37,7 +37,7 @@ async def ensure(
 
 async def get(conn: Connection, scope: str, user_id: str) -> LearnerRecord | None:
     row = await conn.fetchone(
-        f"SELECT {_LEARNER_COLUMNS} FROM learners WHERE scope = ? AND user_id = ?",
+        f"SELECT {LEARNER_COLUMNS} FROM learners WHERE scope = ? AND user_id = ?",
         (scope, user_id),
     )
     return None if row is None else LearnerRecord(*row)
@@ -53,7 +53,7 @@ async def set_current_lesson(conn: Connection, scope: str, user_id: str, lesson_
 
 async def progress(conn: Connection, scope: str, user_id: str) -> dict[str, LessonProgress]:
     rows = await conn.fetchall(
-        f"SELECT {_PROGRESS_COLUMNS} FROM lesson_progress"
+        f"SELECT {PROGRESS_COLUMNS} FROM lesson_progress"
         " WHERE learner_id = (SELECT id FROM learners WHERE scope = ? AND user_id = ?)",
         (scope, user_id),
     )

@@ -1,11 +1,14 @@
-"""Resets a moderator asks for, logged with who asked, and per-scope settings."""
+"""What moderators do to learners (reset, unlock) and per-scope settings; every change
+is written to the audit log in the same transaction."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from bot.store import audit
 from bot.store.connection import Connection
+from bot.store.learners import learner_id
 
 # After a one-lesson reset the summary is recomputed from what is left.
 _RESUMMARISE = """
@@ -27,27 +30,57 @@ async def reset(
             "SELECT id FROM learners WHERE scope = ? AND user_id = ?", (scope, user_id)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            return False
-        learner = row[0]
-        if lesson_id is None:
+        changed = False
+        if row is not None and lesson_id is None:
             # The learner row goes; progress, attempts and reveals cascade with it.
-            await db.execute("DELETE FROM learners WHERE id = ?", (learner,))
+            await db.execute("DELETE FROM learners WHERE id = ?", (row[0],))
             changed = True
-        else:
-            changed = False
+        elif row is not None:
             for table in ("attempts", "reveals", "lesson_progress"):
                 cursor = await db.execute(
                     f"DELETE FROM {table} WHERE learner_id = ? AND lesson_id = ?",
-                    (learner, lesson_id),
+                    (row[0], lesson_id),
                 )
                 changed = changed or cursor.rowcount > 0
                 await cursor.close()
-            await db.execute(_RESUMMARISE, {"id": learner})
-        await db.execute(
-            "INSERT INTO resets (scope, user_id, lesson_id, actor, reset_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (scope, user_id, lesson_id, actor, now),
+            await db.execute(_RESUMMARISE, {"id": row[0]})
+        # Logged even when there was nothing to forget: the moderator did confirm it.
+        await audit.write(
+            db,
+            scope=scope,
+            actor=actor,
+            action="reset",
+            now=now,
+            user_id=user_id,
+            lesson_id=lesson_id,
+            detail="" if changed else "nothing to reset",
+        )
+    return changed
+
+
+async def unlock(
+    conn: Connection, scope: str, user_id: str, lesson_id: str, actor: str, now: float
+) -> bool:
+    """Open a lesson for a learner as if earned; False when it was already unlocked."""
+    async with conn.transaction() as db:
+        learner = await learner_id(db, scope, user_id)
+        cursor = await db.execute(
+            "INSERT INTO lesson_progress (learner_id, lesson_id, unlocked_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (learner_id, lesson_id) DO UPDATE SET"
+            " unlocked_at = excluded.unlocked_at WHERE unlocked_at IS NULL",
+            (learner, lesson_id, now),
+        )
+        changed = cursor.rowcount > 0
+        await cursor.close()
+        await audit.write(
+            db,
+            scope=scope,
+            actor=actor,
+            action="unlock",
+            now=now,
+            user_id=user_id,
+            lesson_id=lesson_id,
+            detail="" if changed else "already unlocked",
         )
     return changed
 
@@ -57,8 +90,13 @@ async def scope_settings(conn: Connection, scope: str) -> dict[str, Any]:
     return {key: json.loads(value) for key, value in rows}
 
 
-async def set_scope_setting(conn: Connection, scope: str, key: str, value: Any, now: float) -> None:
+async def set_scope_setting(
+    conn: Connection, scope: str, key: str, value: Any, now: float, actor: str | None = None
+) -> None:
     async with conn.transaction() as db:
+        if actor is not None:
+            detail = f"{key} = {json.dumps(value)}" if value is not None else f"{key} removed"
+            await audit.write(db, scope=scope, actor=actor, action="config", now=now, detail=detail)
         if value is None:
             await db.execute("DELETE FROM scope_settings WHERE scope = ? AND key = ?", (scope, key))
             return

@@ -81,9 +81,43 @@ class LeaderboardRow:
     completed: int
     attempts: int  # attempts it took to complete those lessons
     last_completed_at: float
+    current_lesson_id: str | None = None
+    last_active_at: float | None = None  # the learner's latest attempt
 
 
 @dataclass(frozen=True)
 class LeaderboardSlice:
     total: int  # learners on the board in this scope (at least one lesson completed)
     rows: list[LeaderboardRow]
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """One learner of a scope with every lesson they touched, for exports and statistics."""
+
+    learner: LearnerRecord
+    progress: dict[str, LessonProgress]
+    last_active_at: float | None = None
+
+
+@dataclass(frozen=True)
+class FailingCheck:
+    """How many failed attempts at a lesson failed this check."""
+
+    lesson_id: str
+    check: str
+    failures: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A moderator action: who (`actor`), what (`action` on `user_id`/`lesson_id`), when."""
+
+    id: int
+    scope: str
+    actor: str
+    action: str  # "reset", "unlock" or "config"
+    user_id: str | None
+    lesson_id: str | None
+    detail: str
+    created_at: float

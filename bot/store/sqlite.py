@@ -12,13 +12,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.store import attempts, leaderboard, learners, moderation, reveals
+from bot.store import attempts, audit, leaderboard, learners, moderation, reveals, scope_stats
 from bot.store.connection import Connection, connect
 from bot.store.errors import StoreError
 from bot.store.migrate import migrate
 from bot.store.records import (
     AttemptRecord,
+    AuditEntry,
+    FailingCheck,
     LeaderboardSlice,
+    LearnerProgress,
     LearnerRecord,
     LessonProgress,
     NewAttempt,
@@ -123,8 +126,26 @@ class SqliteStore:
     async def reset(self, scope: str, user_id: str, lesson_id: str | None, actor: str) -> bool:
         return await moderation.reset(self.conn, scope, user_id, lesson_id, actor, self._clock())
 
+    async def unlock(self, scope: str, user_id: str, lesson_id: str, actor: str) -> bool:
+        return await moderation.unlock(self.conn, scope, user_id, lesson_id, actor, self._clock())
+
+    async def audit_log(
+        self, scope: str, limit: int = 50, user_id: str | None = None
+    ) -> list[AuditEntry]:
+        return await audit.recent(self.conn, scope, limit, user_id)
+
     async def scope_settings(self, scope: str) -> dict[str, Any]:
         return await moderation.scope_settings(self.conn, scope)
 
-    async def set_scope_setting(self, scope: str, key: str, value: Any) -> None:
-        await moderation.set_scope_setting(self.conn, scope, key, value, self._clock())
+    async def set_scope_setting(
+        self, scope: str, key: str, value: Any, actor: str | None = None
+    ) -> None:
+        await moderation.set_scope_setting(self.conn, scope, key, value, self._clock(), actor)
+
+    # Whole-scope reads for moderators
+
+    async def scope_progress(self, scope: str) -> list[LearnerProgress]:
+        return await scope_stats.scope_progress(self.conn, scope)
+
+    async def failing_checks(self, scope: str) -> list[FailingCheck]:
+        return await scope_stats.failing_checks(self.conn, scope)
