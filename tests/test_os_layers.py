@@ -77,14 +77,19 @@ def run_in_child(
         code = 1
         try:
             os.close(read_fd)
-            if before is not None:
-                before()
-            prepare_zygote(enabled)
-            statuses = apply_child(
-                enabled, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
-            )
-            outcomes = {name: _outcome(attempt) for name, attempt in attempts.items()}
-            payload = {"statuses": [s.to_json() for s in statuses], "outcomes": outcomes}
+            payload: dict[str, Any]
+            try:
+                if before is not None:
+                    before()
+                prepare_zygote(enabled)
+                statuses = apply_child(
+                    enabled, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
+                )
+            except BaseException as exc:  # reported, so the test shows why
+                payload = {"setup_error": repr(exc)}
+            else:
+                outcomes = {name: _outcome(attempt) for name, attempt in attempts.items()}
+                payload = {"statuses": [s.to_json() for s in statuses], "outcomes": outcomes}
             data = json.dumps(payload).encode()
             while data:
                 data = data[os.write(write_fd, data) :]
@@ -99,6 +104,7 @@ def run_in_child(
         killed = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         return ChildReport(statuses={}, outcomes={}, exit_signal=killed)
     data = json.loads(raw)
+    assert "setup_error" not in data, f"the child failed before the attempts: {data}"
     statuses = {s["name"]: LayerStatus.from_json(s) for s in data["statuses"]}
     return ChildReport(statuses=statuses, outcomes=data["outcomes"], exit_signal=None)
 
