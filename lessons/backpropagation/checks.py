@@ -81,14 +81,17 @@ def _backward_variants(data: Mapping[str, Any]) -> dict[str, dict[str, np.ndarra
     z1 = X @ p["W1"] + p["b1"]
     hidden = np.maximum(0, z1)
     error = hidden @ p["W2"] + p["b2"] - y
+    right = 2 * error / len(y)
+    updated_W2 = p["W2"] - data["lr"] * (hidden.T @ right)
     variants = {}
-    for mistake, d_pred, mask in (
-        ("no_mask", 2 * error / len(y), np.ones_like(z1)),
-        ("summed", 2 * error, z1 > 0),
-        ("no_two", error / len(y), z1 > 0),
-        ("sign", -2 * error / len(y), z1 > 0),
+    for mistake, d_pred, mask, W2 in (
+        ("no_mask", right, np.ones_like(z1), p["W2"]),
+        ("summed", 2 * error, z1 > 0, p["W2"]),
+        ("no_two", error / len(y), z1 > 0, p["W2"]),
+        ("sign", -right, z1 > 0, p["W2"]),
+        ("updated_W2", right, z1 > 0, updated_W2),
     ):
-        d_z1 = np.outer(d_pred, p["W2"]) * mask
+        d_z1 = np.outer(d_pred, W2) * mask
         variants[mistake] = {
             "W2": hidden.T @ d_pred,
             "b2": np.sum(d_pred),
@@ -105,6 +108,8 @@ _WHY = {
     "`2 * (predictions - y)` by `len(y)`.",
     "no_two": "it is half the right size: the factor 2 from the square is missing.",
     "sign": "the sign is flipped: use `predictions - y`, prediction minus truth.",
+    "updated_W2": "it was computed with the *updated* `W2`. Compute every gradient first, "
+    "then step all the weights.",
 }
 
 
