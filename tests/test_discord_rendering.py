@@ -90,7 +90,7 @@ def test_verdict_shows_checks_losses_output_and_error_within_limits() -> None:
     assert len(embed) <= limits.EMBED_TOTAL_PER_MESSAGE
     assert embed.description is not None and embed.description.startswith("Close")
     assert "❌ **mse-value**" in embed.description and "⚪ **loss-down**" in embed.description
-    fields = {f.name: f.value for f in embed.fields}
+    fields = {f.name: f.value or "" for f in embed.fields}
     assert "-0.5" in fields["Loss"] and "-25.0%" in fields["Loss"] and "down" in fields["Loss"]
     assert fields["Error"].startswith("Line 3: **ValueError**")
     assert all(len(value or "") <= limits.EMBED_FIELD_VALUE for value in fields.values())

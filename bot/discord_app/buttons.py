@@ -2,6 +2,9 @@
 
 They are dynamic items: the lesson id lives in the custom id, so a button keeps working after
 the bot restarts, whoever presses it acts for themselves, and answers are private.
+
+Callbacks import the modal and the reply helpers when pressed: those modules put these
+buttons under what they send, so importing them at the top would be circular.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class SubmitButton(
         return cls(match["lesson"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord_app.modals import SubmitModal  # the modal grades through the same flow
+        from bot.discord_app.modals import SubmitModal
 
         try:
             learner = learner_for(interaction.user, interaction.guild)
