@@ -230,6 +230,7 @@ def test_without_layers_every_attempt_succeeds(secret: Path, tmp_path: Path, lis
             "subprocess": run_subprocess,
             "signal": signal_parent,
             "sysv_shm": create_sysv_shm,
+            "limit_parent": lambda: resource.prlimit(os.getppid(), resource.RLIMIT_CPU),
         },
     )
     assert all(outcome["ok"] for outcome in report.outcomes.values()), report.outcomes
@@ -376,14 +377,19 @@ def test_seccomp_blocks_processes_sockets_and_writes(
             "sysv_shm": create_sysv_shm,
             "signal_parent": signal_parent,
             "signal_group": lambda: os.kill(0, 0),
+            "limit_parent": lambda: resource.prlimit(os.getppid(), resource.RLIMIT_CPU),
+            "renice": lambda: os.setpriority(os.PRIO_PROCESS, 0, 19),
+            "own_limits": lambda: list(resource.getrlimit(resource.RLIMIT_NOFILE)),
+            "own_prlimit": lambda: list(resource.prlimit(os.getpid(), resource.RLIMIT_NOFILE)),
         },
     )
     require_active(report, "seccomp")
     assert report.outcomes["read"] == {"ok": True, "value": "s3cr3t"}
-    assert report.outcomes["signal_self"]["ok"]
+    allowed = ("read", "signal_self", "own_limits", "own_prlimit")
+    assert all(report.outcomes[name]["ok"] for name in allowed), report.outcomes
     assert report.outcomes["openat2"]["errno"] == errno.ENOSYS
     for name, outcome in report.outcomes.items():
-        if name not in ("read", "signal_self", "openat2"):
+        if name not in (*allowed, "openat2"):
             assert_denied(outcome, errno.EPERM)
     assert existing.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.txt", "secret"]
@@ -626,7 +632,7 @@ def test_filter_denies_exactly_the_listed_syscalls(machine: str) -> None:
     arch = syscall_tables.ARCHES[machine]
     program = seccomp.build_program(arch)
     denied = set(arch.denied.values())
-    special = {arch.openat2, *arch.open_flags_arg, *arch.signal_senders}
+    special = {arch.openat2, arch.prlimit64, *arch.open_flags_arg, *arch.signal_senders}
     for nr in set(range(512)) - special:  # every syscall number either table uses
         expected = EPERM if nr in denied else seccomp.RET_ALLOW
         assert run_filter(program, arch.audit_arch, nr) == expected, nr
@@ -660,6 +666,15 @@ def test_filter_lets_signals_reach_only_the_child_itself(machine: str) -> None:
         assert run_filter(program, arch.audit_arch, nr, seccomp.OWN_PID, 9) == seccomp.RET_ALLOW
         for target in (0, 1, 0xFFFFFFFF - 1, 4242):  # 0: the process group
             assert run_filter(program, arch.audit_arch, nr, target, 9) == EPERM, (nr, target)
+
+
+@pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
+def test_filter_lets_limits_change_only_for_the_child_itself(machine: str) -> None:
+    arch = syscall_tables.ARCHES[machine]
+    program = seccomp.build_program(arch)
+    for own in (0, seccomp.OWN_PID):
+        assert run_filter(program, arch.audit_arch, arch.prlimit64, own) == seccomp.RET_ALLOW
+    assert run_filter(program, arch.audit_arch, arch.prlimit64, 4242) == EPERM
 
 
 def test_filter_on_x86_64_checks_legacy_open_and_x32() -> None:

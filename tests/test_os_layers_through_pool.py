@@ -3,6 +3,7 @@ on at a time, so each layer is shown to stand on its own in the production code 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Iterator
@@ -230,3 +231,18 @@ async def test_production_settings_still_run_a_lesson() -> None:
     assert results["lesson"].status is Status.OK, results["lesson"]
     assert results["lesson"].probes["loss"].value == 0.25
     assert set(reports) == set(LAYER_NAMES)
+
+
+async def test_a_run_cannot_signal_a_concurrent_run() -> None:
+    """Concurrent runs share the uid `nobody`; kill(-1) would reach all of them."""
+    options = SandboxOptions(policy=False, layers=frozenset(LAYER_NAMES))
+    async with Sandbox(workers=2, limits=LIMITS, options=options) as sandbox:
+        victim = asyncio.create_task(
+            sandbox.run("import time\ntime.sleep(1)\nfinished = True", probes={"f": "finished"})
+        )
+        await asyncio.sleep(0.2)  # let the victim start; the attack is refused either way
+        attack = await sandbox.run("import os, signal\nos.kill(-1, signal.SIGKILL)")
+        survivor = await victim
+    assert_blocked(attack, "PermissionError")
+    assert survivor.status is Status.OK, survivor
+    assert survivor.probes["f"].value is True

@@ -133,6 +133,13 @@ def build_program(arch: Arch) -> list[Insn]:
             _jump(_JEQ_K, OWN_PID, jt="allow", jf="eperm"),
             after,
         ]
+    items += [
+        _jump(_JEQ_K, arch.prlimit64, jf="after_prlimit"),
+        _stmt(_LD_W_ABS, _OFF_ARGS),
+        _jump(_JEQ_K, 0, jt="allow"),  # 0 means the caller itself
+        _jump(_JEQ_K, OWN_PID, jt="allow", jf="eperm"),
+        "after_prlimit",
+    ]
     items += _search_tree(sorted(set(arch.denied.values())))
     items += [
         "allow",
@@ -183,6 +190,6 @@ def apply() -> LayerStatus:
         NAME,
         True,
         f"{len(program)}-instruction filter: no processes, exec, sockets, file writes or "
-        "filesystem changes, signals to others, ptrace, mounts, namespaces, bpf, io_uring, "
-        "IPC (EPERM)",
+        "filesystem changes, signals or limits for others, ptrace, mounts, namespaces, bpf, "
+        "io_uring, IPC (EPERM)",
     )

@@ -22,6 +22,9 @@ class Arch:
     has_x32: bool
     # Signal senders whose first argument is the target pid: allowed only towards itself.
     signal_senders: tuple[int, ...]
+    # prlimit64(pid, ...): allowed for 0 and its own pid. Sibling runs share the uid, and
+    # the kernel lets a process change the limits of any process of its own user.
+    prlimit64: int
 
 
 _COMMON = {  # same number on both architectures
@@ -68,11 +71,15 @@ X86_64 = Arch(
         # Host-wide IPC objects outlive the child: a leak, or a channel between runs.
         "shmget": 29, "semget": 64, "msgget": 68, "mq_open": 240,
         "syslog": 103, "modify_ldt": 154, "uselib": 134,
+        # Same-user processes may slow each other down: none of this is needed to compute.
+        "setpriority": 141, "sched_setparam": 142, "sched_setscheduler": 144,
+        "sched_setaffinity": 203, "ioprio_set": 251, "sched_setattr": 314,
     },
     open_flags_arg={2: 1, 257: 2},  # open(path, flags), openat(dirfd, path, flags)
     openat2=437,
     has_x32=True,
     signal_senders=(62, 200, 234, 129, 297),  # kill tkill tgkill rt_(tg)sigqueueinfo
+    prlimit64=302,
 )  # fmt: skip
 
 AARCH64 = Arch(
@@ -95,11 +102,14 @@ AARCH64 = Arch(
         "truncate": 45, "ftruncate": 46,
         "fchmod": 52, "fchmodat": 53, "fchown": 55, "fchownat": 54,
         "shmget": 194, "semget": 190, "msgget": 186, "mq_open": 180, "syslog": 116,
+        "setpriority": 140, "sched_setparam": 118, "sched_setscheduler": 119,
+        "sched_setaffinity": 122, "ioprio_set": 30, "sched_setattr": 274,
     },
     open_flags_arg={56: 2},  # openat(dirfd, path, flags)
     openat2=437,
     has_x32=False,
     signal_senders=(129, 130, 131, 138, 240),  # kill tkill tgkill rt_(tg)sigqueueinfo
+    prlimit64=261,
 )  # fmt: skip
 
 ARCHES = {"x86_64": X86_64, "aarch64": AARCH64}
