@@ -69,7 +69,7 @@ def same(got: Any, want: Any, *, rtol: float = RTOL, atol: float = ATOL) -> bool
     a, b = as_array(got), as_array(want)
     if a is None or b is None or a.shape != b.shape:
         return False
-    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 def is_number(probe: ProbeValue) -> bool:
