@@ -30,10 +30,13 @@ from sandbox.os_layers import (
     apply_child,
     default_readable_paths,
     landlock,
+    netns,
     prepare_zygote,
     probe,
+    rlimits,
     seccomp,
     syscall_tables,
+    uid,
 )
 
 IS_ROOT = os.geteuid() == 0
@@ -758,8 +761,34 @@ def test_probe_reports_every_layer_and_leaves_the_caller_unchanged() -> None:
     assert process_state() == before
     with socket.socket() as still_allowed:
         assert still_allowed.fileno() >= 0
-    if IS_ROOT:
-        assert all(s.active for s in statuses if s.name in ("rlimits", "uid", "netns"))
+    for status in statuses:  # every layer the host can provide was applied and holds
+        assert status.active or host_lacks(status.name), status
+
+
+@pytest.mark.parametrize("layer", ["rlimits", "uid", "seccomp", "landlock"])
+def test_probe_catches_a_layer_that_claims_more_than_it_does(
+    layer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = {"rlimits": rlimits, "uid": uid, "seccomp": seccomp, "landlock": landlock}[layer]
+
+    def pretend(*args: object, **kwargs: object) -> LayerStatus:
+        return LayerStatus(layer, True, "pretending")
+
+    monkeypatch.setattr(module, "apply", pretend)
+    statuses = {s.name: s for s in probe(frozenset({layer}))}
+    assert not statuses[layer].active
+    assert statuses[layer].detail.startswith("applied, but it does not hold: ")
+
+
+def test_probe_catches_a_network_namespace_that_was_not_entered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(netns, "enter", lambda: LayerStatus("netns", True, "pretending"))
+    monkeypatch.setattr(netns, "_entered", LayerStatus("netns", True, "pretending"))
+    statuses = {s.name: s for s in probe(frozenset({"netns"}))}
+    assert statuses["netns"] == LayerStatus(
+        "netns", False, "applied, but it does not hold: still in the host's network namespace"
+    )
 
 
 def test_probe_honours_the_enabled_set() -> None:

@@ -64,7 +64,7 @@ def render(report: dict[str, Any]) -> str:
         f"  root              {'yes' if report['root'] else 'no'}",
     ]
     if report["layers"] is not None:
-        lines.append("OS isolation layers (applied in a throwaway child):")
+        lines.append("OS isolation layers (applied and checked in a throwaway child):")
         for item in report["layers"]:
             status = LayerStatus.from_json(item)
             state = "active " if status.active else "skipped"

@@ -11,6 +11,7 @@ import time
 from sandbox.os_layers.paths import default_readable_paths
 from sandbox.os_layers.stack import LAYER_NAMES, apply_child, check_names, prepare_zygote
 from sandbox.os_layers.status import LayerStatus
+from sandbox.os_layers.verify import verified
 
 PROBE_TIMEOUT_S = 10.0
 
@@ -20,15 +21,16 @@ class ProbeError(RuntimeError):
 
 
 def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
-    """Fork a child that does what the zygote and a sandbox child do, and report the
-    layers it ended up with. The calling process is left unchanged."""
+    """Fork a child that does what the zygote and a sandbox child do, check that each
+    applied layer holds, and report. The calling process is left unchanged."""
     layers = frozenset(LAYER_NAMES) if enabled is None else enabled
     check_names(layers)
     paths = default_readable_paths()
+    host_netns = os.readlink("/proc/self/ns/net")
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns
-        _child(layers, paths, read_fd, write_fd)
+        _child(layers, paths, host_netns, read_fd, write_fd)
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, pid)
@@ -40,12 +42,17 @@ def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
     return [LayerStatus.from_json(item) for item in json.loads(payload)]
 
 
-def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int) -> None:
+def _child(
+    layers: frozenset[str], paths: list[str], host_netns: str, read_fd: int, write_fd: int
+) -> None:
     code = 1
     try:
         os.close(read_fd)
         prepare_zygote(layers)
+        # Compared before Landlock hides /proc.
+        netns_holds = os.readlink("/proc/self/ns/net") != host_netns
         statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
+        statuses = [verified(status, netns_holds=netns_holds) for status in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
         while data:
             data = data[os.write(write_fd, data) :]
