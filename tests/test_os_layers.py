@@ -791,6 +791,16 @@ def test_probe_catches_a_network_namespace_that_was_not_entered(
     )
 
 
+@needs_root
+def test_probe_from_a_zygote_that_entered_its_namespace_reports_it_holding() -> None:
+    report = run_in_child(
+        {"netns"}, {"probe": lambda: [s.to_json() for s in probe(frozenset({"netns"}))]}
+    )
+    require_active(report, "netns")
+    netns_status = next(s for s in report.outcomes["probe"]["value"] if s["name"] == "netns")
+    assert netns_status["active"], netns_status
+
+
 def test_probe_honours_the_enabled_set() -> None:
     statuses = {s.name: s for s in probe(frozenset({"rlimits"}))}
     assert statuses["rlimits"].active

@@ -8,6 +8,7 @@ import select
 import signal
 import time
 
+from sandbox.os_layers import netns
 from sandbox.os_layers.paths import default_readable_paths
 from sandbox.os_layers.stack import LAYER_NAMES, apply_child, check_names, prepare_zygote
 from sandbox.os_layers.status import LayerStatus
@@ -26,11 +27,10 @@ def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
     layers = frozenset(LAYER_NAMES) if enabled is None else enabled
     check_names(layers)
     paths = default_readable_paths()
-    host_netns = os.readlink("/proc/self/ns/net")
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns
-        _child(layers, paths, host_netns, read_fd, write_fd)
+        _child(layers, paths, read_fd, write_fd)
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, pid)
@@ -42,15 +42,12 @@ def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
     return [LayerStatus.from_json(item) for item in json.loads(payload)]
 
 
-def _child(
-    layers: frozenset[str], paths: list[str], host_netns: str, read_fd: int, write_fd: int
-) -> None:
+def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int) -> None:
     code = 1
     try:
         os.close(read_fd)
         prepare_zygote(layers)
-        # Compared before Landlock hides /proc.
-        netns_holds = os.readlink("/proc/self/ns/net") != host_netns
+        netns_holds = netns.left_host_namespace()  # before Landlock hides /proc
         statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
         statuses = [verified(status, netns_holds=netns_holds) for status in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
