@@ -19,6 +19,9 @@ from bot.core.errors import (
     UnknownLesson,
 )
 from bot.core.learner import DM_SCOPE, LOCAL_SCOPE, Learner, guild_scope
+from bot.core.moderation import Moderation
+from bot.core.moderation_views import FunnelView, LearnerReport, LessonFunnel, UnlockOutcome
+from bot.core.scope_config import ScopeConfig, ScopeConfigs
 from bot.core.service import TutorCore
 from bot.core.views import (
     HintView,
@@ -35,21 +38,28 @@ __all__ = [
     "DM_SCOPE",
     "LOCAL_SCOPE",
     "AlreadyGrading",
+    "FunnelView",
     "HintView",
     "LeaderboardEntry",
     "LeaderboardPage",
     "Learner",
+    "LearnerReport",
+    "LessonFunnel",
     "LessonLocked",
     "LessonStatus",
     "LessonView",
+    "Moderation",
     "NoCodeFound",
     "NoHints",
     "ProgressView",
+    "ScopeConfig",
+    "ScopeConfigs",
     "SolutionNotAvailable",
     "SolutionView",
     "SubmissionOutcome",
     "TutorCore",
     "TutorError",
     "UnknownLesson",
+    "UnlockOutcome",
     "guild_scope",
 ]

@@ -21,6 +21,8 @@ from bot.core.errors import (
     UnknownLesson,
 )
 from bot.core.learner import Learner
+from bot.core.moderation import Moderation
+from bot.core.scope_config import ScopeConfig, ScopeConfigs
 from bot.core.unlocking import lesson_after, lesson_before, unlocked_ids
 from bot.core.views import (
     HintView,
@@ -50,6 +52,7 @@ class _State:
     record: LearnerRecord
     progress: dict[str, LessonProgress]
     unlocked: set[str]
+    solution_after_failures: int  # the scope's policy, or the bot's default
 
     def of(self, lesson: Lesson) -> LessonProgress:
         return self.progress.get(lesson.id) or LessonProgress(lesson.id)
@@ -67,7 +70,9 @@ class TutorCore:
         self.store = store
         self.sandbox = sandbox
         self.course = course
-        self.solution_after_failures = solution_after_failures
+        self.solution_after_failures = solution_after_failures  # unless a scope sets its own
+        self.configs = ScopeConfigs(store)
+        self.moderation = Moderation(store, course)
         self._grading: set[tuple[str, str]] = set()
 
     # Reading lessons
@@ -197,8 +202,13 @@ class TutorCore:
         state = await self._state(learner)
         lesson = await self._target(learner, state, lesson_id)
         mine = state.of(lesson)
-        if not self._solution_available(mine):
-            left = self.solution_after_failures - mine.failures
+        if not self._solution_available(state, mine):
+            if state.solution_after_failures == 0:
+                raise SolutionNotAvailable(
+                    f"The solution to lesson {lesson.number} opens once you pass it. "
+                    "A hint might get you there."
+                )
+            left = state.solution_after_failures - mine.failures
             tries = "attempt" if left == 1 else "attempts"
             raise SolutionNotAvailable(
                 f"The solution to lesson {lesson.number} opens once you pass it, or after "
@@ -228,26 +238,23 @@ class TutorCore:
     async def reset(
         self, learner_scope: str, user_id: str, lesson_id: str | None = None, *, actor: str
     ) -> bool:
-        """Forget a learner's progress in a scope, or one lesson's; `actor` is logged.
+        """Forget a learner's progress in a scope, or one lesson's; `actor` is audited.
         True when there was anything to forget."""
-        target = None
-        if lesson_id is not None:
-            lesson = self.course.find(lesson_id)
-            if lesson is None:
-                raise UnknownLesson(lesson_id, len(self.course))
-            target = lesson.id
-        changed = await self.store.reset(learner_scope, user_id, target, actor)
-        log.info("reset %s/%s lesson=%s by %s", learner_scope, user_id, target, actor)
-        return changed
+        return await self.moderation.reset(learner_scope, user_id, lesson_id, actor=actor)
 
-    # Per-community settings (lesson channels, moderator role, ...), kept by the store
+    # Per-community settings (lesson channels, moderator role, solution policy, ...)
+
+    async def config(self, scope: str) -> ScopeConfig:
+        return await self.configs.get(scope)
 
     async def scope_settings(self, scope: str) -> dict[str, Any]:
-        return await self.store.scope_settings(scope)
+        return await self.configs.raw(scope)
 
-    async def set_scope_setting(self, scope: str, key: str, value: Any) -> None:
-        """A JSON-able value; None removes the setting."""
-        await self.store.set_scope_setting(scope, key, value)
+    async def set_scope_setting(
+        self, scope: str, key: str, value: Any, *, actor: str | None = None
+    ) -> None:
+        """A JSON-able value; None removes the setting. Audited when `actor` is given."""
+        await self.configs.set(scope, key, value, actor=actor)
 
     # Helpers
 
@@ -256,7 +263,13 @@ class TutorCore:
             learner.scope, learner.user_id, learner.display_name
         )
         progress = await self.store.progress(learner.scope, learner.user_id)
-        return _State(record, progress, unlocked_ids(self.course, progress))
+        config = await self.configs.get(learner.scope)
+        return _State(
+            record,
+            progress,
+            unlocked_ids(self.course, progress),
+            config.solution_threshold(self.solution_after_failures),
+        )
 
     def _open_lesson(self, state: _State, reference: str) -> Lesson:
         lesson = self.course.find(reference)
@@ -284,8 +297,9 @@ class TutorCore:
         # With the course complete and no current lesson, the last lesson is the target.
         return view.lesson or self.course.lessons[-1]
 
-    def _solution_available(self, mine: LessonProgress) -> bool:
-        return mine.completed or mine.failures >= self.solution_after_failures
+    def _solution_available(self, state: _State, mine: LessonProgress) -> bool:
+        threshold = state.solution_after_failures
+        return mine.completed or (threshold > 0 and mine.failures >= threshold)
 
     def _status(self, state: _State, lesson: Lesson) -> LessonStatus:
         mine = state.of(lesson)
@@ -306,5 +320,5 @@ class TutorCore:
             completed=mine.completed,
             attempts=mine.attempts,
             hints_shown=mine.hints_shown,
-            solution_available=self._solution_available(mine),
+            solution_available=self._solution_available(state, mine),
         )

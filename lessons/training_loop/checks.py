@@ -21,7 +21,7 @@ from lessons.expect import (
     probe_problem,
 )
 
-METRICS = ("loss_before", "loss_after", "w_trained")
+METRICS = ("loss_before", "loss_after", "w_trained", "lr_too_big")
 PROBE_STEPS = 5  # a short run is enough to compare every recorded loss
 TRAIN_STEPS = 50  # what the task asks for
 DIVERGE_STEPS = 20

@@ -1,0 +1,96 @@
+"""What server staff do: look at a learner, reset or unlock lessons (audited), export the
+scope's progress, see the course funnel and the audit log. Front-end agnostic, like the
+rest of the core; the permission check itself belongs to the front end, which knows who
+is asking (see `ScopeConfig.is_moderator`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.core.errors import UnknownLesson
+from bot.core.export import progress_csv
+from bot.core.funnel import course_funnel
+from bot.core.learner import Learner
+from bot.core.moderation_views import FunnelView, LearnerReport, UnlockOutcome
+from bot.core.unlocking import unlocked_ids
+from bot.core.views import LessonStatus
+from bot.store import AuditEntry, LessonProgress, Store
+from lessons import Course, Lesson
+
+log = logging.getLogger(__name__)
+
+MAX_REPORT_ATTEMPTS = 25
+
+
+class Moderation:
+    def __init__(self, store: Store, course: Course) -> None:
+        self.store = store
+        self.course = course
+
+    def lesson(self, reference: str) -> Lesson:
+        """By id or 1-based number; UnknownLesson otherwise."""
+        lesson = self.course.find(reference)
+        if lesson is None:
+            raise UnknownLesson(reference, len(self.course))
+        return lesson
+
+    async def learner_report(
+        self, scope: str, user_id: str, *, attempts: int = 10
+    ) -> LearnerReport | None:
+        """None for someone who has never used the course in this scope."""
+        record = await self.store.get_learner(scope, user_id)
+        if record is None:
+            return None
+        progress = await self.store.progress(scope, user_id)
+        recent = await self.store.attempts(
+            scope, user_id, limit=min(max(1, attempts), MAX_REPORT_ATTEMPTS)
+        )
+        opened = unlocked_ids(self.course, progress)
+        lessons = []
+        for lesson in self.course:
+            mine = progress.get(lesson.id) or LessonProgress(lesson.id)
+            lessons.append(
+                LessonStatus(
+                    lesson=lesson,
+                    unlocked=lesson.id in opened,
+                    completed=mine.completed,
+                    attempts=mine.attempts,
+                    completed_at=mine.completed_at,
+                    hints_shown=mine.hints_shown,
+                )
+            )
+        last_active = recent[0].created_at if recent else None
+        return LearnerReport(record, lessons, recent, last_active)
+
+    async def reset(
+        self, scope: str, user_id: str, lesson_ref: str | None = None, *, actor: str
+    ) -> bool:
+        """Forget a learner's progress in a scope, or one lesson's; audited with `actor`.
+        True when there was anything to forget."""
+        target = None if lesson_ref is None else self.lesson(lesson_ref).id
+        changed = await self.store.reset(scope, user_id, target, actor)
+        log.info("reset %s/%s lesson=%s by %s", scope, user_id, target, actor)
+        return changed
+
+    async def unlock(self, learner: Learner, lesson_ref: str, *, actor: str) -> UnlockOutcome:
+        """Open a lesson for a learner (they may not have used the course yet); audited."""
+        lesson = self.lesson(lesson_ref)
+        await self.store.ensure_learner(learner.scope, learner.user_id, learner.display_name)
+        changed = await self.store.unlock(learner.scope, learner.user_id, lesson.id, actor)
+        log.info("unlock %s/%s lesson=%s by %s", learner.scope, learner.user_id, lesson.id, actor)
+        return UnlockOutcome(lesson, changed)
+
+    async def export_csv(self, scope: str) -> str:
+        rows = await self.store.scope_progress(scope)
+        return await asyncio.to_thread(progress_csv, self.course, rows)
+
+    async def funnel(self, scope: str) -> FunnelView:
+        rows = await self.store.scope_progress(scope)
+        failing = await self.store.failing_checks(scope)
+        return await asyncio.to_thread(course_funnel, scope, self.course, rows, failing)
+
+    async def audit_log(
+        self, scope: str, limit: int = 20, user_id: str | None = None
+    ) -> list[AuditEntry]:
+        return await self.store.audit_log(scope, limit, user_id)

@@ -1,0 +1,136 @@
+"""Per-community configuration (one Discord guild = one scope), typed and validated.
+
+Stored as plain JSON settings by the store; read through a small cache because the solution
+policy is needed on every lesson view. Every write goes through `ScopeConfigs`, which
+drops the cached copy, so one bot process always sees its own changes at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.store import Store
+
+LESSON_CHANNELS = "lesson_channels"  # list of channel ids; empty: every channel
+MODERATOR_ROLE = "moderator_role"  # role id whose members may moderate
+SOLUTION_AFTER_FAILURES = "solution_after_failures"  # int; 0: only after passing
+COMPLETION_ROLE = "completion_role"  # role id given on finishing the course
+ANNOUNCEMENT_CHANNEL = "announcement_channel"  # channel id for course completions
+
+# The most a moderator may ask learners to fail before a solution opens.
+MAX_SOLUTION_AFTER_FAILURES = 50
+
+
+@dataclass(frozen=True)
+class ScopeConfig:
+    lesson_channels: tuple[str, ...] = ()
+    moderator_role: str | None = None
+    solution_after_failures: int | None = None  # None: the bot's default
+    completion_role: str | None = None
+    announcement_channel: str | None = None
+
+    @classmethod
+    def from_settings(cls, raw: Mapping[str, Any]) -> ScopeConfig:
+        """Tolerant: a malformed value (hand-edited database) reads as unset."""
+        channels = raw.get(LESSON_CHANNELS)
+        after = raw.get(SOLUTION_AFTER_FAILURES)
+        return cls(
+            lesson_channels=tuple(str(c) for c in channels) if isinstance(channels, list) else (),
+            moderator_role=_id(raw.get(MODERATOR_ROLE)),
+            solution_after_failures=after
+            if isinstance(after, int) and not isinstance(after, bool) and after >= 0
+            else None,
+            completion_role=_id(raw.get(COMPLETION_ROLE)),
+            announcement_channel=_id(raw.get(ANNOUNCEMENT_CHANNEL)),
+        )
+
+    def solution_threshold(self, default: int) -> int:
+        """Failed attempts before the solution opens (0: only after passing)."""
+        return default if self.solution_after_failures is None else self.solution_after_failures
+
+    def is_moderator(self, role_ids: Iterable[int | str], *, manage_guild: bool) -> bool:
+        """Members who may manage the server, or who hold the configured moderator role."""
+        if manage_guild:
+            return True
+        return self.moderator_role is not None and self.moderator_role in map(str, role_ids)
+
+    def is_lesson_channel(self, channel_id: int | str, parent_id: int | str | None = None) -> bool:
+        """With no lesson channels configured, every channel is one; a thread belongs to its
+        parent channel."""
+        if not self.lesson_channels:
+            return True
+        return str(channel_id) in self.lesson_channels or (
+            parent_id is not None and str(parent_id) in self.lesson_channels
+        )
+
+
+def describe_solution_policy(after_failures: int) -> str:
+    if after_failures == 0:
+        return "solutions open only after passing the lesson"
+    tries = "attempt" if after_failures == 1 else "attempts"
+    return f"solutions open after passing, or after {after_failures} failed {tries}"
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
+
+
+class ScopeConfigs:
+    """Reads and writes per-scope configuration; writes are audited when an actor is named."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: dict[str, ScopeConfig] = {}
+
+    async def get(self, scope: str) -> ScopeConfig:
+        cached = self._cache.get(scope)
+        if cached is None:
+            cached = ScopeConfig.from_settings(await self.store.scope_settings(scope))
+            self._cache[scope] = cached
+        return cached
+
+    async def raw(self, scope: str) -> dict[str, Any]:
+        return await self.store.scope_settings(scope)
+
+    async def set(self, scope: str, key: str, value: Any, *, actor: str | None = None) -> None:
+        """A JSON-able value; None removes the setting."""
+        self._cache.pop(scope, None)
+        try:
+            await self.store.set_scope_setting(scope, key, value, actor=actor)
+        finally:
+            self._cache.pop(scope, None)  # a read during the write may have cached the old
+
+    async def add_lesson_channel(self, scope: str, channel_id: int | str, *, actor: str) -> bool:
+        """False when it already was one."""
+        channels = list((await self.get(scope)).lesson_channels)
+        if str(channel_id) in channels:
+            return False
+        await self.set(scope, LESSON_CHANNELS, [*channels, str(channel_id)], actor=actor)
+        return True
+
+    async def remove_lesson_channel(self, scope: str, channel_id: int | str, *, actor: str) -> bool:
+        """False when it was not one. Removing the last makes every channel a lesson channel."""
+        channels = list((await self.get(scope)).lesson_channels)
+        if str(channel_id) not in channels:
+            return False
+        channels.remove(str(channel_id))
+        await self.set(scope, LESSON_CHANNELS, channels or None, actor=actor)
+        return True
+
+    async def set_solution_policy(
+        self, scope: str, after_failures: int | None, *, actor: str
+    ) -> None:
+        """None returns to the bot's default; 0 means only after passing."""
+        if after_failures is not None and not 0 <= after_failures <= MAX_SOLUTION_AFTER_FAILURES:
+            raise ValueError(f"after_failures must be between 0 and {MAX_SOLUTION_AFTER_FAILURES}")
+        await self.set(scope, SOLUTION_AFTER_FAILURES, after_failures, actor=actor)
+
+    async def set_role_or_channel(
+        self, scope: str, key: str, object_id: int | str | None, *, actor: str
+    ) -> None:
+        """The moderator role, completion role or announcement channel; None clears it."""
+        if key not in (MODERATOR_ROLE, COMPLETION_ROLE, ANNOUNCEMENT_CHANNEL):
+            raise ValueError(f"{key!r} is not a role or channel setting")
+        await self.set(scope, key, None if object_id is None else str(object_id), actor=actor)
