@@ -42,9 +42,10 @@ def prepare_zygote(enabled: frozenset[str]) -> list[LayerStatus]:
 def apply_child(
     enabled: frozenset[str], *, memory_mb: int, cpu_seconds: int, readable_paths: Sequence[str]
 ) -> list[LayerStatus]:
-    """In each forked child, before learner code. The order matters: limits first; Landlock
-    while we may still open the paths it grants; the uid drop; seccomp last, because it
-    forbids calls the earlier layers make."""
+    """In each forked child, before learner code. The order matters: limits first (they
+    measure the runtime as it is); Landlock while we may still open the paths it grants
+    (the Python installation may be readable by root only); the uid drop; seccomp last,
+    so its deny list never has to leave room for set-up calls."""
     check_names(enabled)
     steps: list[tuple[str, Callable[[], LayerStatus]]] = [
         ("rlimits", lambda: rlimits.apply(memory_mb=memory_mb, cpu_seconds=cpu_seconds)),

@@ -10,17 +10,10 @@ NAME = "uid"
 NOBODY = 65534
 
 
-def available() -> LayerStatus:
+def apply() -> LayerStatus:
     euid = os.geteuid()
     if euid != 0:
         return LayerStatus(NAME, False, f"not running as root (euid {euid}): cannot switch user")
-    return LayerStatus(NAME, True, f"children switch to uid/gid {NOBODY} (nobody)")
-
-
-def apply() -> LayerStatus:
-    status = available()
-    if not status.active:
-        return status
     # Groups first, then gid, then uid: after setuid we could no longer change the others.
     os.setgroups([])
     os.setgid(NOBODY)
