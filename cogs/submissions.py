@@ -15,12 +15,12 @@ from discord.ext import commands
 from bot.code_extraction import extract_code
 from bot.core import AlreadyGrading, SubmissionOutcome
 from bot.discord_app.bot import TutorBot
+from bot.discord_app.channel_replies import ChannelReplies
 from bot.discord_app.channels import is_lesson_channel
 from bot.discord_app.errors import explain
 from bot.discord_app.learners import learner_for, learner_key
-from bot.discord_app.replies import verdict_message
-from bot.discord_app.reply_index import ReplyIndex
 from bot.discord_app.submitting import QUEUED_NOTICE
+from bot.discord_app.verdicts import GRADED_EVENT, GradedSubmission, verdict_reply
 
 log = logging.getLogger(__name__)
 
@@ -30,88 +30,58 @@ GRADING, PASSED, NOT_PASSED = "⏳", "✅", "❌"
 class SubmissionsCog(commands.Cog):
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
-        self.replies = ReplyIndex()
+        self.replies = ChannelReplies()
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None:
             return
-        await self._consider(message, message.content, reply_id=None)
+        await self._consider(message, message.content)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        reply_id = self.replies.reply_to(payload.message_id)
         # Only submissions we answered, and only real content edits (not link previews).
-        if reply_id is None or "content" not in payload.data:
+        if not self.replies.editable(payload.message_id) or "content" not in payload.data:
             return
-        message = payload.message
-        if message.author.bot:
-            return
-        await self._consider(message, message.content, reply_id=reply_id)
+        if not payload.message.author.bot:
+            await self._consider(payload.message, payload.message.content)
 
-    async def _consider(self, message: discord.Message, text: str, reply_id: int | None) -> None:
+    async def _consider(self, message: discord.Message, text: str) -> None:
         extraction = extract_code(text, require_fence=True)
         if extraction.code is None and extraction.problem is None:
             return  # conversation, not code
         if not await is_lesson_channel(self.bot, message):
             return
         if extraction.code is None:
-            await self._answer(message, reply_id, content=extraction.problem)
+            await self.replies.answer(message, text=extraction.problem)
             return
-        await self.bot.tracked(self._grade(message, text, reply_id))
+        await self.bot.tracked(self._grade(message, text))
 
-    async def _grade(self, message: discord.Message, text: str, reply_id: int | None) -> None:
+    async def _grade(self, message: discord.Message, text: str) -> None:
         learner = learner_for(message.author, message.guild)
         try:
             if self.bot.core.is_grading(learner):
                 raise AlreadyGrading()
             self.bot.cooldown.begin(learner_key(learner))
         except Exception as refusal:
-            await self._answer(message, reply_id, content=explain(refusal).message)
+            await self.replies.answer(message, text=explain(refusal).message)
             return
-        await self._react(message, remove=(PASSED, NOT_PASSED) if reply_id else (), add=GRADING)
+        regrade = self.replies.editable(message.id)
+        await self._react(message, remove=(PASSED, NOT_PASSED) if regrade else (), add=GRADING)
         if self.bot.sandbox_saturated:
-            reply_id = await self._answer(message, reply_id, content=QUEUED_NOTICE)
+            await self.replies.answer(message, text=QUEUED_NOTICE)
         outcome: SubmissionOutcome | None = None
         try:
             outcome = await self.bot.core.submit(learner, text, require_fence=True)
+            verdict = await verdict_reply(outcome, self.bot.verdict_decorators)
+            sent = await self.replies.answer(message, verdict=verdict)
+            graded = GradedSubmission(outcome, learner, message.author, message.guild, sent)
+            self.bot.dispatch(GRADED_EVENT, graded)
         except Exception as error:
-            await self._answer(message, reply_id, content=explain(error).message)
-        else:
-            embed, buttons = verdict_message(outcome)
-            await self._answer(message, reply_id, embed=embed, view=buttons)
+            await self.replies.answer(message, text=explain(error).message)
         finally:
             passed = outcome is not None and outcome.verdict.passed
             await self._react(message, remove=(GRADING,), add=PASSED if passed else NOT_PASSED)
-
-    async def _answer(
-        self,
-        message: discord.Message,
-        reply_id: int | None,
-        *,
-        content: str | None = None,
-        embed: discord.Embed | None = None,
-        view: discord.ui.View | None = None,
-    ) -> int:
-        """Reply to the submission, or edit our earlier reply to it; returns the reply's id."""
-        if reply_id is not None:
-            previous = message.channel.get_partial_message(reply_id)  # type: ignore[union-attr]
-            try:
-                edited = await previous.edit(
-                    content=content, embeds=[embed] if embed else [], view=view
-                )
-                self.replies.remember(message.id, edited.id)
-                return edited.id
-            except discord.NotFound:
-                pass  # our reply was deleted: post a new one
-        reply = await message.reply(
-            content,
-            embeds=[embed] if embed else [],
-            view=view or discord.ui.View(),  # an empty view sends no components
-            mention_author=False,
-        )
-        self.replies.remember(message.id, reply.id)
-        return reply.id
 
     async def _react(
         self, message: discord.Message, *, add: str, remove: tuple[str, ...] = ()

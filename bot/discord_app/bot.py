@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pkgutil
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord.ext import commands
 
+import cogs
 from bot.discord_app.buttons import DYNAMIC_ITEMS
 from bot.discord_app.cooldown import SubmissionCooldown
 from bot.discord_app.tree import TutorTree
+from bot.discord_app.verdicts import VerdictDecorator
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.lessons", "cogs.progress", "cogs.submissions")
 DEFAULT_COOLDOWN_S = 3.0
 # On shutdown, gradings already running get this long to post their verdict.
 SHUTDOWN_GRACE_S = 10.0
@@ -36,6 +38,15 @@ T = TypeVar("T")
 # The tutor never joins voice: skip discord.py's start-up warnings about voice libraries.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
+
+
+def cog_extensions() -> list[str]:
+    """Every module in the `cogs` package: adding a cog is adding a file."""
+    return sorted(
+        f"cogs.{info.name}"
+        for info in pkgutil.iter_modules(cogs.__path__)
+        if not info.name.startswith("_")
+    )
 
 
 def tutor_intents() -> discord.Intents:
@@ -75,6 +86,8 @@ class TutorBot(commands.Bot):
         self.cooldown = SubmissionCooldown(submission_cooldown_s)
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
+        # Cogs may add pictures to verdicts (see bot.discord_app.verdicts).
+        self.verdict_decorators: list[VerdictDecorator] = []
 
     @property
     def core(self) -> TutorCore:
@@ -87,7 +100,7 @@ class TutorBot(commands.Bot):
         return bool(self.sandbox is not None and self.sandbox.saturated)
 
     async def setup_hook(self) -> None:
-        for extension in EXTENSIONS:
+        for extension in cog_extensions():
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         guild_id = self.settings.dev_guild_id

@@ -1,13 +1,12 @@
-"""Private answers to interactions: a lesson (possibly several messages), a hint, a verdict."""
+"""Private answers to interactions: a lesson (possibly several messages) or a hint."""
 
 from __future__ import annotations
 
 import discord
 
-from bot.core import HintView, LessonView, SubmissionOutcome
-from bot.discord_app.buttons import lesson_buttons, verdict_buttons
+from bot.core import HintView, LessonView
+from bot.discord_app.buttons import lesson_buttons
 from bot.discord_app.rendering.lesson import lesson_messages
-from bot.discord_app.rendering.verdict import verdict_embed
 
 COURSE_COMPLETE = "🎓 You have completed every lesson in the course. Well done!"
 
@@ -35,21 +34,6 @@ async def send_hint(interaction: discord.Interaction, hint: HintView) -> None:
     )
     embed.set_footer(text=f"Hints are recorded in your progress.{more}")
     await _send(interaction, embeds=[embed])
-
-
-def verdict_message(outcome: SubmissionOutcome) -> tuple[discord.Embed, discord.ui.View]:
-    embed = verdict_embed(
-        outcome.verdict,
-        outcome.lesson,
-        unlocked=outcome.unlocked,
-        course_completed=outcome.course_completed,
-    )
-    buttons = verdict_buttons(
-        outcome.lesson.id,
-        passed=outcome.verdict.passed,
-        has_next=not outcome.course_completed,
-    )
-    return embed, buttons
 
 
 async def _send(

@@ -12,7 +12,7 @@ import discord
 
 from bot.core import AlreadyGrading
 from bot.discord_app.learners import learner_for, learner_key
-from bot.discord_app.replies import verdict_message
+from bot.discord_app.verdicts import GRADED_EVENT, GradedSubmission, verdict_reply
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import TutorBot
@@ -30,5 +30,9 @@ async def grade_interaction(interaction: discord.Interaction, text: str, lesson_
     if bot.sandbox_saturated:
         await interaction.edit_original_response(content=QUEUED_NOTICE)
     outcome = await bot.tracked(bot.core.submit(learner, text, lesson_id))
-    embed, buttons = verdict_message(outcome)
-    await interaction.edit_original_response(content=None, embed=embed, view=buttons)
+    reply = await verdict_reply(outcome, bot.verdict_decorators)
+    sent = await interaction.edit_original_response(
+        content=None, embed=reply.embed, view=reply.view, attachments=reply.files
+    )
+    graded = GradedSubmission(outcome, learner, interaction.user, interaction.guild, sent)
+    bot.dispatch(GRADED_EVENT, graded)
