@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lessons.checking import Check
 from lessons.course import Lesson
 from lessons.expect import expect_value
-from lessons.judge import is_unchanged_starter, judge, not_attempted
+from lessons.judge import describe_error, is_unchanged_starter, judge, not_attempted
 from sandbox.result import ErrorInfo, ProbeValue, RunResult, Status
 
 STARTER = "import numpy as np\n\n# Predefined: x, w\nloss_before = ...\nloss_after = ...\n"
@@ -122,3 +124,32 @@ def test_verdict_json_has_the_documented_fields() -> None:
         "passed": None,
         "message": "can't check until your code runs without an error",
     }
+
+
+@pytest.mark.parametrize(
+    ("error", "advice"),
+    [
+        (
+            ErrorInfo("TypeError", "cannot unpack non-iterable ellipsis object", line=4),
+            "A `...` placeholder is still in your code",
+        ),
+        (
+            ErrorInfo(
+                "ValueError", "matmul: Input operand 1 has a mismatch in its core dimension 0"
+            ),
+            "in `A @ B` the number of columns of `A` must equal the number of rows of `B`",
+        ),
+        (
+            ErrorInfo(
+                "ValueError", "operands could not be broadcast together with shapes (3,4) (4,3)"
+            ),
+            "Element-wise arithmetic needs arrays of matching shapes",
+        ),
+        (
+            ErrorInfo("SyntaxError", "expected ':'", line=2, source_line="def mse(a, b)"),
+            "Your code has a SyntaxError on line 2 (`def mse(a, b)`): expected ':'",
+        ),
+    ],
+)
+def test_common_errors_come_with_advice(error: ErrorInfo, advice: str) -> None:
+    assert advice in describe_error(error, DATA)
