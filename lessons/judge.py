@@ -61,7 +61,7 @@ def judge(
     else:
         first = next(c for c in checks if c.passed is not True)
         count = sum(1 for c in checks if c.passed)
-        message = f"{count} of {len(checks)} checks passed. {first.message}"
+        message = _one_line(f"{count} of {len(checks)} checks passed. {first.message}")
     return Verdict(
         lesson_id=lesson.id,
         status=PASSED if passed else FAILED,
@@ -84,7 +84,7 @@ def _metrics(lesson: Lesson, run: RunResult) -> dict[str, float]:
 
 def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: int) -> Verdict:
     if run.status in (Status.ERROR, Status.SYNTAX_ERROR) and run.error is not None:
-        message = describe_error(run.error, data)
+        message = _one_line(describe_error(run.error, data))
         reason = "can't check until your code runs without an error"
     else:
         message = run.message or _DEFAULT_STATUS_TEXT.get(run.status, "Your code did not finish.")
@@ -98,6 +98,11 @@ def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: i
         error=run.error,
         seed=seed,
     )
+
+
+def _one_line(text: str) -> str:
+    """Verdict messages are one line; a learner's exception text may not be."""
+    return " ".join(text.split())
 
 
 def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:

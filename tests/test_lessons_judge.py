@@ -153,3 +153,10 @@ def test_verdict_json_has_the_documented_fields() -> None:
 )
 def test_common_errors_come_with_advice(error: ErrorInfo, advice: str) -> None:
     assert advice in describe_error(error, DATA)
+
+
+def test_verdict_message_is_one_line() -> None:
+    error = ErrorInfo("ValueError", "first line\nsecond line", line=1)
+    verdict = judge(_lesson(), _run(Status.ERROR, error), REFERENCE, DATA, seed=7)
+    assert "\n" not in verdict.message
+    assert "first line second line" in verdict.message
