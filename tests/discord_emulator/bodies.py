@@ -24,6 +24,10 @@ def error(status: int, message: str, code: int = 0) -> web.Response:
     return ok({"message": message, "code": code}, status=status)
 
 
+def invalid_form_body(problems: list[str]) -> web.Response:
+    return ok({"message": "Invalid Form Body", "code": 50035, "errors": problems}, status=400)
+
+
 def unknown_message() -> web.Response:
     return error(404, "Unknown Message", 10008)
 

@@ -73,6 +73,9 @@ async def bot_on_emulator(
                 raise TimeoutError("the bot did not become ready")
             try:
                 yield Running(emulator, bot)
+                # Every scenario also proves the bot stayed within Discord's limits.
+                assert emulator.state.rejected == [], emulator.state.rejected
+                assert emulator.state.unhandled_routes == [], emulator.state.unhandled_routes
             finally:
                 await bot.close()
                 await runner

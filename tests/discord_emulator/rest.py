@@ -12,10 +12,18 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord_emulator import messages, payloads
-from tests.discord_emulator.bodies import error, no_content, ok, read_body, unknown_message
+from tests.discord_emulator.bodies import (
+    error,
+    invalid_form_body,
+    no_content,
+    ok,
+    read_body,
+    unknown_message,
+)
 from tests.discord_emulator.gateway import Gateway
 from tests.discord_emulator.rest_interactions import InteractionApi
 from tests.discord_emulator.state import EmulatorState, Json
+from tests.discord_emulator.validation import command_problems, message_problems
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +86,8 @@ class RestApi:
     async def put_commands(self, request: web.Request) -> web.Response:
         """Bulk overwrite, as `CommandTree.sync` does it."""
         body: list[Json] = await request.json()
+        if self.state.refuse(problems := command_problems(body)):
+            return invalid_form_body(problems)
         guild_id = request.match_info.get("guild_id")
         registered = [
             {
@@ -109,6 +119,8 @@ class RestApi:
 
     async def create_message(self, request: web.Request) -> web.Response:
         body, files = await read_body(request)
+        if self.state.refuse(problems := message_problems(body)):
+            return invalid_form_body(problems)
         reference = (body.get("message_reference") or {}).get("message_id")
         message = messages.create(
             self.state,
@@ -130,6 +142,8 @@ class RestApi:
         if message is None:
             return unknown_message()
         body, files = await read_body(request)
+        if self.state.refuse(problems := message_problems(body)):
+            return invalid_form_body(problems)
         messages.edit(self.state, message, body, files)
         self.state.sent.append({"kind": "edit", "message_id": message["id"], "body": body})
         await self.gateway.dispatch("MESSAGE_UPDATE", message)

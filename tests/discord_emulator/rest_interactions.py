@@ -6,12 +6,20 @@ from __future__ import annotations
 from aiohttp import web
 
 from tests.discord_emulator import messages
-from tests.discord_emulator.bodies import error, no_content, ok, read_body, unknown_message
+from tests.discord_emulator.bodies import (
+    error,
+    invalid_form_body,
+    no_content,
+    ok,
+    read_body,
+    unknown_message,
+)
 from tests.discord_emulator.gateway import Gateway
 from tests.discord_emulator.state import EmulatorState, InteractionRecord, Json
+from tests.discord_emulator.validation import message_problems, modal_problems
 
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
-MESSAGE, DEFERRED, UPDATE_MESSAGE = 4, 5, 7
+MESSAGE, DEFERRED, UPDATE_MESSAGE, MODAL = 4, 5, 7, 9
 
 
 class InteractionApi:
@@ -36,8 +44,11 @@ class InteractionApi:
         if record.callbacks:
             return error(400, "Interaction has already been acknowledged.", 40060)
         body, files = await read_body(request)
-        record.callbacks.append(body)
         kind, data = body["type"], body.get("data") or {}
+        check = modal_problems if kind == MODAL else message_problems
+        if self.state.refuse(problems := check(data)):
+            return invalid_form_body(problems)
+        record.callbacks.append(body)
         message: Json | None = None
         if kind in (MESSAGE, DEFERRED):  # a message, or "thinking..." to be edited later
             flags = int(data.get("flags", 0)) | (LOADING if kind == DEFERRED else 0)
@@ -54,6 +65,8 @@ class InteractionApi:
     async def followup(self, request: web.Request) -> web.Response:
         record = self.state.interaction_by_token(request.match_info["token"])
         body, files = await read_body(request)
+        if self.state.refuse(problems := message_problems(body)):
+            return invalid_form_body(problems)
         message = self._response_message(record, body, files)
         record.followups.append(message)
         self.state.sent.append({"kind": "followup", "message_id": message["id"], "body": body})
@@ -68,6 +81,8 @@ class InteractionApi:
         if message is None:
             return unknown_message()
         body, files = await read_body(request)
+        if self.state.refuse(problems := message_problems(body)):
+            return invalid_form_body(problems)
         message["flags"] = int(message.get("flags", 0)) & ~LOADING
         messages.edit(self.state, message, body, files)
         self.state.sent.append({"kind": "edit", "message_id": message["id"], "body": body})

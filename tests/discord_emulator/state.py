@@ -77,6 +77,7 @@ class EmulatorState:
         self.command_puts: list[str] = []  # "global" or "guild:<id>", one per bulk overwrite
         self.interactions: dict[int, InteractionRecord] = {}
         self.unhandled_routes: list[str] = []
+        self.rejected: list[str] = []  # requests refused for breaking Discord's limits
         self.identified_intents: int | None = None
         self.changed = asyncio.Condition()
 
@@ -103,6 +104,11 @@ class EmulatorState:
             channels=channels,
             members=[payloads.member(self.bot_user), payloads.member(self.owner)],
         )
+
+    def refuse(self, problems: list[str]) -> bool:
+        """Record limit violations; True when there were any (the request gets a 400)."""
+        self.rejected += problems
+        return bool(problems)
 
     def interaction_by_token(self, token: str) -> InteractionRecord:
         for record in self.interactions.values():
