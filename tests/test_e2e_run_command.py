@@ -91,3 +91,12 @@ async def test_sigterm_lets_a_running_grading_post_its_verdict(tmp_path: Path) -
         # The verdict went out before the bot disconnected.
         reply = emulator.replies_to(looping)
         assert reply and reply[0]["embeds"][0]["title"].startswith("⏱️ Timed out")
+
+
+async def test_sync_registers_globally_and_says_so(tmp_path: Path) -> None:
+    async with started_emulator() as emulator:
+        process = await start_bot(tmp_path, bot_env(emulator, tmp_path), "sync")
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, stderr.decode()
+        assert stdout.decode().startswith("Registered 2 commands in all servers")
+        assert emulator.state.command_puts == ["global"]  # and no guild sync on the way
