@@ -1,8 +1,7 @@
 """Where fenced code counts as a submission.
 
-Moderators pick lesson channels per guild (scope setting `lesson_channels`, a list of channel
-ids); a guild with none configured treats every text channel as a lesson channel, and DMs are
-always one.
+Moderators pick lesson channels per guild (the core's scope config); a guild with none
+configured treats every text channel as a lesson channel, and DMs always are one.
 """
 
 from __future__ import annotations
@@ -16,17 +15,11 @@ from bot.core import guild_scope
 if TYPE_CHECKING:
     from bot.discord_app.bot import TutorBot
 
-LESSON_CHANNELS_SETTING = "lesson_channels"
-
 
 async def is_lesson_channel(bot: TutorBot, message: discord.Message) -> bool:
     if message.guild is None:
         return True
-    settings = await bot.core.scope_settings(guild_scope(message.guild.id))
-    configured = settings.get(LESSON_CHANNELS_SETTING) or []
-    if not configured:
-        return True
-    channel = message.channel
+    config = await bot.core.config(guild_scope(message.guild.id))
     # A thread inside a lesson channel is part of it.
-    parent_id = getattr(channel, "parent_id", None)
-    return str(channel.id) in map(str, configured) or str(parent_id) in map(str, configured)
+    parent_id = getattr(message.channel, "parent_id", None)
+    return config.is_lesson_channel(message.channel.id, parent_id)
