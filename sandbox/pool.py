@@ -291,7 +291,7 @@ class Sandbox:
         layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]))
                   for x in hello.get("layers", [])]  # fmt: skip
         for layer in layers:
-            if not layer.active:
+            if not layer.active and layer.detail != "disabled by configuration":
                 log.warning("sandbox OS layer %s is not active: %s", layer.name, layer.detail)
         zygote = _Zygote(process, layers)
         zygote.reader = asyncio.create_task(zygote.read_results(), name="sandbox-results")

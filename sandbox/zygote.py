@@ -87,6 +87,7 @@ class Zygote:
         self.jobs: deque[dict[str, Any]] = deque()
         self.selector = selectors.DefaultSelector()
         self.inbox = FrameBuffer()
+        self.expected_active: frozenset[str] = frozenset()  # layers the start-up probe verified
 
     # -- children -------------------------------------------------------------------------
 
@@ -118,12 +119,18 @@ class Zygote:
         if job is None:  # the zygote is shutting down
             return
         limits = job["limits"]
-        os_layers.apply_child(
+        statuses = os_layers.apply_child(
             self.config.layers,
             memory_mb=int(limits["memory_mb"]),
             cpu_seconds=int(limits["timeout_s"]) + 1,
             readable_paths=self.readable_paths,
         )
+        # Fail closed: a layer that held at start-up but not now means no run at all.
+        lost = [s for s in statuses if s.name in self.expected_active and not s.active]
+        if lost:
+            detail = "; ".join(f"{s.name}: {s.detail}" for s in lost)
+            write_all(result_fd, encode_frame({"result": _crash(f"isolation failed ({detail})")}))
+            return
         # Die with the zygote; set after the uid change, which clears it.
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         result = execute_job(job, self.facades, policy=self.config.policy)
@@ -274,6 +281,7 @@ def main() -> None:
     )  # fmt: skip
     # The probe child reports the per-child layers; netns is what the zygote itself did.
     statuses = [s for s in os_layers.probe(config.layers) if s.name != "netns"] + statuses
+    zygote.expected_active = frozenset(s.name for s in statuses if s.active and s.name != "netns")
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
     hello = {

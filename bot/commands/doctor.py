@@ -45,8 +45,40 @@ def gather() -> dict[str, Any]:
     return report
 
 
+def time_sandbox_runs(runs: int = 20) -> dict[str, Any]:
+    """Start the real pool and time a small run end to end, as the bot would."""
+    import asyncio
+    import time
+
+    from sandbox import Sandbox, Status
+
+    async def measure() -> dict[str, Any]:
+        started = time.perf_counter()
+        async with Sandbox(workers=1) as sandbox:
+            start_ms = (time.perf_counter() - started) * 1000
+            timings, status = [], "ok"
+            for _ in range(runs):
+                began = time.perf_counter()
+                result = await sandbox.run("import numpy as np\nprint(np.ones(3) @ np.ones(3))\n")
+                timings.append((time.perf_counter() - began) * 1000)
+                if result.status is not Status.OK or result.stdout != "3.0\n":
+                    status = f"{result.status.value}: {result.message}"
+        timings.sort()
+        return {"status": status, "start_ms": round(start_ms, 1),
+                "median_ms": round(timings[len(timings) // 2], 2)}  # fmt: skip
+
+    return asyncio.run(measure())
+
+
 def run(args: argparse.Namespace) -> int:
     report = gather()
+    try:
+        report["sandbox_run"] = time_sandbox_runs()
+        if report["sandbox_run"]["status"] != "ok":
+            report["problems"].append(f"a sandbox run failed: {report['sandbox_run']['status']}")
+    except Exception as exc:  # the report must still print when the pool can't start
+        report["sandbox_run"] = None
+        report["problems"].append(f"the sandbox pool could not run code: {exc}")
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 1 if report["problems"] else 0
 
@@ -69,6 +101,11 @@ def render(report: dict[str, Any]) -> str:
             status = LayerStatus.from_json(item)
             state = "active " if status.active else "skipped"
             lines.append(f"  {status.name:<9} {state}  {status.detail}")
+    if run := report.get("sandbox_run"):
+        lines.append(
+            f"Sandbox pool: started in {run['start_ms']} ms, "
+            f"a small run takes {run['median_ms']} ms (median of 20): {run['status']}"
+        )
     lines += [f"problem: {problem}" for problem in report["problems"]]
     return "\n".join(lines)
 
