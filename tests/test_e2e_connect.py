@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.discord_app.runtime import StartupProblem, explained_login_errors, open_tutor_bot
@@ -57,3 +59,22 @@ async def test_the_portal_switch_for_message_content_off_is_explained(tmp_path: 
                 explained_login_errors(settings),
             ):
                 await bot.start(emulator.token)
+
+
+async def test_roles_and_member_permissions_reach_the_bot(tmp_path: Path) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        seen: asyncio.Queue[discord.Interaction] = asyncio.Queue()
+
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            await seen.put(interaction)
+
+        running.bot.add_listener(on_interaction)
+        role_id = await running.discord.add_role("tutors")
+        member = running.discord.add_member("quin")
+        asked = await running.discord.slash(member, "progress", roles=[role_id], permissions="0")
+        await running.discord.wait_for_response(asked)
+
+        interaction = await asyncio.wait_for(seen.get(), 30)
+        assert isinstance(interaction.user, discord.Member)
+        assert [r.name for r in interaction.user.roles if not r.is_default()] == ["tutors"]
+        assert not interaction.permissions.manage_guild

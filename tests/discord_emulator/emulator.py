@@ -68,6 +68,16 @@ class DiscordEmulator:
         self.state.users[int(user["id"])] = user
         return user
 
+    async def add_role(self, name: str, permissions: str = "0") -> int:
+        """A guild role; announced with GUILD_ROLE_CREATE when the bot is already connected."""
+        role_id = self.state.ids.next()
+        role = payloads.role(role_id, name, permissions, len(self.state.roles) + 1)
+        self.state.roles.append(role)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_CREATE", {"guild_id": str(self.guild_id), "role": role}
+        )
+        return role_id
+
     async def wait_until_connected(self, timeout: float = DEFAULT_WAIT_S) -> None:
         await self.state.wait_until(lambda: self.gateway.connected, timeout)
 
@@ -105,11 +115,18 @@ class DiscordEmulator:
         *,
         channel_id: int | None = None,
         permissions: str | None = None,
+        roles: list[int] | None = None,
         **options: Any,
     ) -> InteractionRecord:
+        """`permissions` (a bit string) and `roles` are the invoking member's in this channel."""
         data = interactions.command_data(self.state, path, options)
         return await self._interact(
-            interactions.APPLICATION_COMMAND, author, data, channel_id, permissions=permissions
+            interactions.APPLICATION_COMMAND,
+            author,
+            data,
+            channel_id,
+            permissions=permissions,
+            roles=roles,
         )
 
     async def autocomplete(
@@ -209,6 +226,7 @@ class DiscordEmulator:
         *,
         message: Json | None = None,
         permissions: str | None = None,
+        roles: list[int] | None = None,
     ) -> InteractionRecord:
         payload = interactions.base(
             self.state,
@@ -217,6 +235,7 @@ class DiscordEmulator:
             channel_id or self.lesson_channel_id,
             data,
             permissions=permissions,
+            roles=roles,
         )
         if message is not None:
             payload["message"] = message

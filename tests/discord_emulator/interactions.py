@@ -20,6 +20,7 @@ def base(
     data: Json,
     *,
     permissions: str | None = None,
+    roles: list[int] | None = None,
 ) -> Json:
     interaction_id = state.ids.next()
     channel = payloads.text_channel(
@@ -37,7 +38,9 @@ def base(
         "guild_id": str(state.guild_id),
         "channel_id": str(channel_id),
         "channel": channel,
-        "member": payloads.member(author, permissions=permissions or payloads.EVERYONE_PERMISSIONS),
+        "member": payloads.member(
+            author, permissions=permissions or payloads.EVERYONE_PERMISSIONS, roles=roles
+        ),
         "data": data,
         "locale": "en-US",
         "guild_locale": "en-US",

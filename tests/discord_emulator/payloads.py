@@ -27,10 +27,12 @@ def user(user_id: int, name: str, *, bot: bool = False) -> Json:
     }
 
 
-def member(user_payload: Json, *, permissions: str | None = None) -> Json:
+def member(
+    user_payload: Json, *, permissions: str | None = None, roles: list[int] | None = None
+) -> Json:
     data: Json = {
         "user": user_payload,
-        "roles": [],
+        "roles": [str(r) for r in roles or []],
         "joined_at": now(),
         "deaf": False,
         "mute": False,
@@ -54,26 +56,35 @@ def text_channel(channel_id: int, name: str, guild_id: int, position: int) -> Js
     }
 
 
-def guild(guild_id: int, *, owner_id: int, channels: list[Json], members: list[Json]) -> Json:
+def role(role_id: int, name: str, permissions: str, position: int) -> Json:
+    return {
+        "id": str(role_id),  # @everyone shares the guild's id
+        "name": name,
+        "permissions": permissions,
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def guild(
+    guild_id: int,
+    *,
+    owner_id: int,
+    channels: list[Json],
+    members: list[Json],
+    roles: list[Json] | None = None,
+) -> Json:
     return {
         "id": str(guild_id),
         "name": "Gradient Tutor Test Server",
         "owner_id": str(owner_id),
         "unavailable": False,
         "member_count": len(members),
-        "roles": [
-            {
-                "id": str(guild_id),  # @everyone shares the guild's id
-                "name": "@everyone",
-                "permissions": EVERYONE_PERMISSIONS,
-                "position": 0,
-                "color": 0,
-                "hoist": False,
-                "managed": False,
-                "mentionable": False,
-                "flags": 0,
-            }
-        ],
+        "roles": [role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0), *(roles or [])],
         "channels": channels,
         "members": members,
         "emojis": [],

@@ -67,6 +67,7 @@ class EmulatorState:
         self.channel_ids = [self.ids.next(), self.ids.next()]
         self.channel_names = ["lessons", "general"]
         self.users: dict[int, Json] = {self.owner_id: self.owner}
+        self.roles: list[Json] = []  # besides @everyone
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
         self.messages: dict[int, Json] = {}
         # Every request body the bot sent to create or edit a message, in order.
@@ -103,6 +104,7 @@ class EmulatorState:
             owner_id=self.owner_id,
             channels=channels,
             members=[payloads.member(self.bot_user), payloads.member(self.owner)],
+            roles=self.roles,
         )
 
     def refuse(self, problems: list[str]) -> bool:
