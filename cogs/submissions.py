@@ -50,10 +50,14 @@ class SubmissionsCog(commands.Cog):
         extraction = extract_code(text, require_fence=True)
         if extraction.code is None and extraction.problem is None:
             return  # conversation, not code
-        if not await is_lesson_channel(self.bot, message):
-            return
-        if extraction.code is None:
-            await self.replies.answer(message, text=extraction.problem)
+        try:
+            if not await is_lesson_channel(self.bot, message):
+                return
+            if extraction.code is None:
+                await self.replies.answer(message, text=extraction.problem)
+                return
+        except Exception as error:  # ours: logged with an id the learner can quote
+            await self.replies.answer(message, text=explain(error).message)
             return
         await self.bot.tracked(self._grade(message, text))
 
