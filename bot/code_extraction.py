@@ -27,7 +27,8 @@ class Extraction:
 
 
 def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
-    """Return the first Python fenced block, or the whole text when fences are optional.
+    """Return the Python fenced blocks (joined, in order), or the whole text when fences are
+    optional.
 
     `require_fence=True` is for chat messages: text without a fence is conversation, not a
     submission, and an opened but unclosed fence is reported so the sender can fix it.
@@ -36,7 +37,8 @@ def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
     blocks = _fenced_blocks(text)
     python_blocks = [code for tag, code in blocks if tag.lower() in _PYTHON_TAGS]
     if python_blocks:
-        return Extraction(code=python_blocks[0], fenced=True)
+        # Learners often split one program over several blocks with prose between them.
+        return Extraction(code="\n".join(python_blocks), fenced=True)
     if blocks:
         return Extraction(
             code=None,

@@ -17,11 +17,11 @@ def test_untagged_and_py_fences_count_as_python() -> None:
     assert extract_code(f"{FENCE}py\ny = 2\n{FENCE}").code == "y = 2\n"
 
 
-def test_first_python_block_wins_over_other_languages() -> None:
+def test_python_blocks_are_joined_and_other_languages_skipped() -> None:
     text = (
         f"{FENCE}js\nlet a\n{FENCE}\n{FENCE}python\nb = 1\n{FENCE}\n{FENCE}python\nc = 1\n{FENCE}"
     )
-    assert extract_code(text).code == "b = 1\n"
+    assert extract_code(text).code == "b = 1\n\nc = 1\n"
 
 
 def test_chat_without_a_fence_is_not_a_submission() -> None:

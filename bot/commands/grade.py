@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 
 from bot.code_extraction import extract_code
+from bot.commands._inputs import InputError, read_inputs
 from bot.console.style import Style
 from bot.console.verdict_text import render_verdict
 from lessons import GradingError, Lesson, Verdict, grade_submission, load_course
@@ -41,14 +42,11 @@ def run(args: argparse.Namespace) -> int:
         ids = ", ".join(lesson.id for lesson in load_course())
         print(f"error: no lesson {args.lesson!r}. The lessons are: {ids}", file=sys.stderr)
         return 2
-    submissions = []
-    for name in args.files:
-        try:
-            text = sys.stdin.read() if name == "-" else _read(name)
-        except OSError as exc:
-            print(f"error: can't read {name}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
-        submissions.append(Submission(name, text))
+    try:
+        submissions = [Submission(name, text) for name, text in read_inputs(args.files)]
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     settings = args.settings
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
@@ -67,11 +65,6 @@ def run(args: argparse.Namespace) -> int:
             print(render_verdict(verdict, style, lesson_number=lesson.number))
             print()
     return 0 if all(v.passed for v in verdicts) else 1
-
-
-def _read(path: str) -> str:
-    with open(path, "rb") as handle:
-        return handle.read().decode("utf-8", errors="replace")
 
 
 async def _grade_all(

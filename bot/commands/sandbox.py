@@ -9,6 +9,7 @@ import sys
 from dataclasses import asdict
 
 from bot.code_extraction import extract_code
+from bot.commands._inputs import InputError, read_inputs
 from sandbox import ErrorInfo, Limits, RunResult, Sandbox, Status
 
 NAME = "sandbox"
@@ -29,24 +30,16 @@ def run(args: argparse.Namespace) -> int:
     if timeout <= 0 or memory <= 0:
         print("error: --timeout and --memory must be positive", file=sys.stderr)
         return 2
-    sources: list[tuple[str, str]] = []
-    for name in args.files:
-        try:
-            text = sys.stdin.read() if name == "-" else _read(name)
-        except OSError as exc:
-            print(f"error: can't read {name}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
-        sources.append((name, text))
+    try:
+        sources = read_inputs(args.files)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     limits = Limits(timeout_s=timeout, memory_mb=memory)
     results = asyncio.run(_run_all(sources, limits, settings.sandbox_workers))
     for (name, _), result in zip(sources, results, strict=True):
         print(_as_json(name, result) if args.json else _as_text(name, result))
     return 0 if all(r.status is Status.OK for r in results) else 1
-
-
-def _read(path: str) -> str:
-    with open(path, "rb") as handle:
-        return handle.read().decode("utf-8", errors="replace")
 
 
 async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int) -> list[RunResult]:
