@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from lessons import load_course
 from tests.discord_emulator import Json
@@ -116,3 +119,20 @@ async def test_progress_counts_completed_lessons(tmp_path: Path) -> None:
         assert is_private(shown)
         assert f"**1/{len(course)}** lessons completed" in embed["description"]
         assert embed["title"] == "Progress of fin"
+
+
+async def test_our_own_failure_is_an_apology_with_the_logged_error_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        assert running.bot.store is not None
+        await running.bot.store.close()  # the database goes away under the bot
+        gil = running.discord.add_member("gil")
+        asked = await running.discord.slash(gil, "progress")
+        answer = (await running.discord.wait_for_callback(asked))["data"]
+
+        assert answer["flags"] & EPHEMERAL
+        error_id = re.search(r"error id `(\w+)`", answer["content"])
+        assert error_id is not None
+        logged = [r for r in caplog.records if error_id.group(1) in r.getMessage()]
+        assert logged and logged[0].exc_info is not None
