@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 NAME = "run"
-HELP = "Run the Discord bot (needs DISCORD_TOKEN; see README's Discord setup)."
+HELP = "run the Discord bot (needs DISCORD_TOKEN; see the README's Discord setup)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ import asyncio
 import sys
 
 NAME = "sync"
-HELP = "Register the bot's slash commands with Discord (globally, or in one --guild)."
+HELP = "register the bot's slash commands with Discord (globally, or in one --guild)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
