@@ -58,3 +58,21 @@ async def test_a_saturated_pool_answers_that_the_run_is_queued(tmp_path: Path) -
         verdict = await running.discord.wait_for_reply(waiting, done=passed)
         assert verdict["id"] == notice["id"]  # the notice became the verdict
         assert verdict["content"] == ""
+
+
+async def test_a_modal_submission_to_a_full_pool_is_told_it_is_queued(tmp_path: Path) -> None:
+    first = load_course().lessons[0]
+    env = {"SANDBOX_WORKERS": "1", "SANDBOX_TIMEOUT": "3"}
+    async with bot_on_emulator(tmp_path, env=env) as running:
+        ned, oli = running.discord.add_member("ned"), running.discord.add_member("oli")
+        await running.discord.send_message(ned, fenced(INFINITE_LOOP))
+        await asyncio.wait_for(pool_is_full(running.bot), timeout=30)
+
+        opened = await running.discord.slash(oli, "lesson submit")
+        await running.discord.wait_for_callback(opened)
+        submitted = await running.discord.submit_modal(oli, opened, {"code": first.solution})
+        await running.discord.wait_for_response(
+            submitted, done=lambda m: m["content"] == QUEUED_NOTICE
+        )
+        verdict = await running.discord.wait_for_response(submitted, done=passed)
+        assert verdict["content"] == ""  # the notice made way for the verdict
