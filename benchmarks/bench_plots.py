@@ -46,7 +46,8 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    from bot.plots import Plotter, funnel_bars, plot_for, render_png
+    from bot.plots import Plotter, funnel_bars, plot_for
+    from bot.plots.render import render_png
 
     course = load_course()
     landscape, steps = course.get("how-models-learn"), course.get("training-loop")

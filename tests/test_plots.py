@@ -18,9 +18,9 @@ from bot.plots import (
     Plotter,
     funnel_bars,
     plot_for,
-    render_png,
 )
-from bot.plots import plotter as plotter_module
+from bot.plots import render as render_module
+from bot.plots.render import render_png
 from lessons import Verdict, load_course
 
 COURSE = load_course()
@@ -160,7 +160,7 @@ async def test_plotter_draws_off_the_loop_and_reuses_what_it_drew(
         threads.append(threading.current_thread().name)
         return render_png(spec)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plotter_module, "render_png", recording)
+    monkeypatch.setattr(render_module, "render_png", recording)
     spec = plot_for(LANDSCAPE, verdict(LANDSCAPE.id, w=0.5))
     other = plot_for(LANDSCAPE, verdict(LANDSCAPE.id, w=0.6))
     assert spec is not None and other is not None

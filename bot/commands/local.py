@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.console import ConsoleSession, LineReader, Style
 from bot.core import LOCAL_SCOPE, Learner, TutorCore
+from bot.plots import Plotter
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
@@ -43,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="colour output (default: auto, on a terminal unless NO_COLOR is set)",
     )
+    parser.add_argument(
+        "--plots",
+        type=Path,
+        metavar="DIR",
+        help="save the loss plot of every training-lesson verdict into DIR and print its path "
+        "(without it, type `plot [FILE]` after a verdict)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +74,7 @@ async def _run(args: argparse.Namespace) -> int:
         async with (
             SqliteStore(path) as store,
             Sandbox(workers=min(LOCAL_WORKERS, settings.sandbox_workers), limits=limits) as sandbox,
+            Plotter() as plotter,
         ):
             core = TutorCore(
                 store,
@@ -74,7 +83,13 @@ async def _run(args: argparse.Namespace) -> int:
                 solution_after_failures=settings.solution_after_failures,
             )
             session = ConsoleSession(
-                core, learner, LineReader(), sys.stdout, Style.for_stream(sys.stdout, colour=colour)
+                core,
+                learner,
+                LineReader(),
+                sys.stdout,
+                Style.for_stream(sys.stdout, colour=colour),
+                plotter=plotter,
+                plot_dir=args.plots,
             )
             return await session.run()
     except StoreError as error:

@@ -31,6 +31,14 @@ SPECS = [
     CommandSpec("solution", "solution [N]", "the reference solution, once it is available", 1),
     CommandSpec("progress", "progress", "your progress and rank"),
     CommandSpec("leaderboard", "leaderboard [PAGE]", "who has come furthest", 1),
+    CommandSpec(
+        "plot",
+        "plot [FILE]",
+        "save the loss plot of your last training-lesson verdict as a PNG",
+        1,
+        0,
+        True,
+    ),
     CommandSpec("help", "help", "this list"),
     CommandSpec("quit", "quit", "leave (your progress is saved)"),
 ]
@@ -39,6 +47,8 @@ ALIASES = {"exit": "quit", "q": "quit", "?": "help", "current": "lesson", "ls": 
 
 _CODE_CHARS = re.compile(r"[=()\[\]{}:+*/%<>,\"']")
 _FENCE = re.compile(r"^\s*```")
+# `submit = 3` or `plot += 1` is code, even though the rest of the line is free text.
+_ASSIGNMENT = re.compile(r"^\s*(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)")
 
 
 @dataclass(frozen=True)
@@ -77,9 +87,10 @@ def parse_line(line: str) -> Parsed | None:
     spec = COMMANDS.get(name)
     if spec is not None:
         args = [rest.strip()] if spec.rest_is_one_arg and rest.strip() else rest.split()
-        if spec.min_args <= len(args) <= spec.max_args and not (
+        looks_like_code = _ASSIGNMENT.match(rest) or (
             _CODE_CHARS.search(rest) and not spec.rest_is_one_arg
-        ):
+        )
+        if spec.min_args <= len(args) <= spec.max_args and not looks_like_code:
             return Command(name, args)
         if not _CODE_CHARS.search(rest):
             return BadUsage(spec)

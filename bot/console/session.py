@@ -14,11 +14,13 @@ from typing import TextIO
 
 from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
 from bot.console.parsing import BadUsage, CodeStart, Command, Unknown, help_text, parse_line
+from bot.console.plot_files import PendingPlot, pending_plot, save_plot, target_path
 from bot.console.reader import LineReader
 from bot.console.standing_text import render_leaderboard, render_progress
 from bot.console.style import Style
 from bot.console.verdict_text import render_outcome
 from bot.core import Learner, TutorCore, TutorError
+from bot.plots import Plotter
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +37,18 @@ class ConsoleSession:
         reader: LineReader,
         out: TextIO,
         style: Style,
+        *,
+        plotter: Plotter | None = None,
+        plot_dir: Path | None = None,
     ) -> None:
         self.core = core
         self.learner = learner
         self.reader = reader
         self.out = out
         self.style = style
+        self.plotter = plotter  # None: no pictures in this session
+        self.plot_dir = plot_dir  # set: every verdict's plot is saved there at once
+        self._last_plot: PendingPlot | None = None
 
     async def run(self) -> int:
         await self._guard(self._welcome())
@@ -126,6 +134,8 @@ class ConsoleSession:
                 self.say(render_progress(await self.core.progress(self.learner), self.style))
             case "leaderboard":
                 await self._leaderboard(arg)
+            case "plot":
+                await self._plot(arg)
             case "help":
                 self.say(help_text())
 
@@ -178,3 +188,32 @@ class ConsoleSession:
             self.out.flush()
         outcome = await self.core.submit(self.learner, text)
         self.say(render_outcome(outcome, self.style))
+        if self.plotter is None:
+            return
+        self._last_plot = pending_plot(outcome)
+        if self._last_plot is None:
+            return
+        if self.plot_dir is not None:
+            await self._plot(str(self.plot_dir) + "/")
+        else:
+            self.say(
+                self.style.paint("Type `plot` to save this verdict's loss plot as a PNG.", "dim")
+            )
+
+    async def _plot(self, requested: str | None) -> None:
+        if self.plotter is None:
+            self.say("Plots are turned off in this session.")
+            return
+        if self._last_plot is None:
+            self.say(
+                "No plot yet: the verdicts of training lessons come with one. "
+                "Submit an answer to a training lesson first."
+            )
+            return
+        path = target_path(self._last_plot, requested, Path.cwd())
+        try:
+            await save_plot(self.plotter, self._last_plot, path)
+        except OSError as error:
+            self.say(f"I couldn't write {path}: {error.strerror or error}.")
+            return
+        self.say(f"Loss plot of lesson {self._last_plot.lesson_number} saved to {path}")

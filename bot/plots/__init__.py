@@ -8,7 +8,6 @@ async with Plotter() as plotter:
 from bot.plots.from_verdict import plot_for
 from bot.plots.funnel import funnel_bars
 from bot.plots.plotter import Plotter
-from bot.plots.render import render_png
 from bot.plots.specs import FunnelBars, LossBeforeAfter, LossLandscape, LossPerStep, PlotSpec
 
 __all__ = [
@@ -20,5 +19,4 @@ __all__ = [
     "Plotter",
     "funnel_bars",
     "plot_for",
-    "render_png",
 ]

@@ -13,7 +13,6 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
-from bot.plots.render import render_png
 from bot.plots.specs import PlotSpec
 
 DEFAULT_CACHE_SIZE = 64
@@ -31,16 +30,21 @@ class Plotter:
             self._cache.move_to_end(spec)
             return cached
         loop = asyncio.get_running_loop()
-        png = await loop.run_in_executor(self._executor, render_png, spec)
+        png = await loop.run_in_executor(self._executor, _draw, spec)
         self._cache[spec] = png
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return png
 
+    def warm_up(self) -> None:
+        """Load matplotlib on the worker thread now, so the first picture is not slower."""
+        self._executor.submit(_load_renderer)
+
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def __aenter__(self) -> Plotter:
+        self.warm_up()
         return self
 
     async def __aexit__(
@@ -50,3 +54,15 @@ class Plotter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _load_renderer() -> None:
+    import bot.plots.render  # noqa: F401
+
+
+def _draw(spec: PlotSpec) -> bytes:
+    # Imported here, on the worker thread: matplotlib takes a few hundred milliseconds to
+    # load, which neither the event loop nor commands that never draw should pay.
+    from bot.plots.render import render_png
+
+    return render_png(spec)
