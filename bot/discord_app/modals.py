@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -11,6 +11,9 @@ from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.text import truncate
 from bot.discord_app.submitting import grade_interaction
 from lessons import Lesson
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import TutorBot
 
 
 class SubmitModal(discord.ui.Modal):
@@ -31,7 +34,9 @@ class SubmitModal(discord.ui.Modal):
         self.add_item(self.code)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await grade_interaction(interaction, self.code.value, self.lesson_id)
+        bot = cast("TutorBot", interaction.client)
+        # Tracked as a whole, so a shutdown waits for the verdict to be delivered too.
+        await bot.tracked(grade_interaction(interaction, self.code.value, self.lesson_id))
 
     # discord.py's stubs give Modal.on_error the View signature (with an item); at runtime a
     # modal's on_error takes (interaction, error), as its docs say.

@@ -29,7 +29,7 @@ async def grade_interaction(interaction: discord.Interaction, text: str, lesson_
     await interaction.response.defer(thinking=True, ephemeral=True)
     if bot.sandbox_saturated:
         await interaction.edit_original_response(content=QUEUED_NOTICE)
-    outcome = await bot.tracked(bot.core.submit(learner, text, lesson_id))
+    outcome = await bot.core.submit(learner, text, lesson_id)
     reply = await verdict_reply(outcome, bot.verdict_decorators)
     sent = await interaction.edit_original_response(
         content=None, embed=reply.embed, view=reply.view, attachments=reply.files
