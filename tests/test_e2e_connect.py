@@ -13,6 +13,9 @@ from bot.discord_app.syncing import sync_commands
 from tests.discord_emulator.harness import bot_on_emulator, emulator_settings, started_emulator
 
 LESSON_SUBCOMMANDS = {"next", "current", "list", "show", "hint", "solution", "submit"}
+COMMANDS = {"lesson", "progress", "leaderboard", "tutor"}
+TUTOR_SUBCOMMANDS = {"learner", "reset", "unlock", "export", "stats", "audit", "config"}
+MANAGE_GUILD = 1 << 5
 
 
 async def test_bot_connects_and_registers_its_commands_in_the_dev_guild(tmp_path: Path) -> None:
@@ -23,8 +26,13 @@ async def test_bot_connects_and_registers_its_commands_in_the_dev_guild(tmp_path
         # DEV_GUILD_ID: one instant guild sync, and never a global one on start.
         assert state.command_puts == [f"guild:{running.discord.guild_id}"]
         commands = {c["name"]: c for c in state.guild_commands[running.discord.guild_id]}
-        assert set(commands) == {"lesson", "progress"}
+        assert set(commands) == COMMANDS
         assert {o["name"] for o in commands["lesson"]["options"]} == LESSON_SUBCOMMANDS
+        assert {o["name"] for o in commands["tutor"]["options"]} == TUTOR_SUBCOMMANDS
+        # Moderator commands are hidden from members by default (the bot checks anyway).
+        for name in ("leaderboard", "tutor"):
+            assert int(commands[name]["default_member_permissions"]) == MANAGE_GUILD
+        assert commands["lesson"].get("default_member_permissions") is None
         assert state.unhandled_routes == []
 
 
@@ -37,9 +45,9 @@ async def test_sync_registers_the_commands_globally(tmp_path: Path) -> None:
     async with started_emulator() as emulator:
         settings = emulator_settings(emulator, tmp_path)
         names = await sync_commands(settings)
-        assert set(names) == {"lesson", "progress"}
+        assert set(names) == COMMANDS
         assert emulator.state.command_puts == ["global"]
-        assert {c["name"] for c in emulator.state.global_commands} == {"lesson", "progress"}
+        assert {c["name"] for c in emulator.state.global_commands} == COMMANDS
 
 
 async def test_an_invalid_token_gets_a_one_line_explanation(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Where fenced code counts as a submission.
 
-Moderators pick lesson channels per guild (the core's scope config); a guild with none
-configured treats every text channel as a lesson channel, and DMs always are one.
+Moderators pick lesson channels per guild (`/tutor config channel-add`); a guild with none
+configured treats every text channel as a lesson channel, and DMs are always one. Read
+through the core's cached per-guild config: this runs for every message with a fence.
 """
 
 from __future__ import annotations
@@ -21,5 +22,4 @@ async def is_lesson_channel(bot: TutorBot, message: discord.Message) -> bool:
         return True
     config = await bot.core.config(guild_scope(message.guild.id))
     # A thread inside a lesson channel is part of it.
-    parent_id = getattr(message.channel, "parent_id", None)
-    return config.is_lesson_channel(message.channel.id, parent_id)
+    return config.is_lesson_channel(message.channel.id, getattr(message.channel, "parent_id", None))

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.core import TutorError
+from bot.discord_app.moderators import NotAModerator
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def explain(error: BaseException) -> Explanation:
         return Explanation(f"⏳ Not so fast: you can submit again in {seconds} s.")
     if isinstance(error, app_commands.NoPrivateMessage):
         return Explanation("That command only works in a server, not in direct messages.")
+    if isinstance(error, NotAModerator):
+        return Explanation(error.message)
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
         return Explanation("You don't have permission to use that command.")
     if isinstance(error, app_commands.BotMissingPermissions):

@@ -78,6 +78,16 @@ class DiscordEmulator:
         )
         return role_id
 
+    def role(self, role_id: int) -> Json:
+        """A role as an option value: `slash(..., role=emulator.role(role_id))`."""
+        return next(r for r in self.state.roles if int(r["id"]) == role_id)
+
+    def channel(self, channel_id: int) -> Json:
+        """A channel of the guild as an option value."""
+        position = self.state.channel_ids.index(channel_id)
+        name = self.state.channel_names[position]
+        return payloads.text_channel(channel_id, name, self.guild_id, position)
+
     async def wait_until_connected(self, timeout: float = DEFAULT_WAIT_S) -> None:
         await self.state.wait_until(lambda: self.gateway.connected, timeout)
 

@@ -99,3 +99,18 @@ async def pass_lessons(running: Running, member: Json, count: int) -> None:
         assert passed(reply), reply["embeds"][0]
         pressed = await running.discord.click(member, reply, "tutor:next")
         await running.discord.wait_for_response(pressed)
+
+
+# A member without Manage Server (view, send, use application commands), for moderator
+# checks: the emulator's default grants every permission.
+MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 31))
+
+
+def button_ids(message: Json) -> list[str]:
+    return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
+
+
+def attachment_bytes(message: Json, filename: str) -> bytes:
+    """What the bot uploaded as `filename` with this message."""
+    found = next(a for a in message["attachments"] if a["filename"] == filename)
+    return bytes.fromhex(found["data"])

@@ -9,6 +9,7 @@ from tests.discord_emulator.state import EmulatorState, Json
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN, USER = 1, 2, 3, 4, 5, 6
+CHANNEL, ROLE = 7, 8
 OPTION_TYPES: dict[type, int] = {str: STRING, int: INTEGER, bool: BOOLEAN}
 
 
@@ -64,12 +65,19 @@ def command_data(state: EmulatorState, path: str, options: dict[str, Any]) -> Js
     data: Json = {"id": command["id"], "name": name, "type": 1, "options": leaf}
     if "guild_id" in command:
         data["guild_id"] = command["guild_id"]
-    users = [value for value in options.values() if isinstance(value, dict)]
-    if users:
-        data["resolved"] = {
-            "users": {u["id"]: u for u in users},
-            "members": {u["id"]: _resolved_member() for u in users},
-        }
+    resolved: Json = {}
+    for value in options.values():
+        kind = _object_kind(value)
+        if kind == USER:
+            resolved.setdefault("users", {})[value["id"]] = value
+            resolved.setdefault("members", {})[value["id"]] = _resolved_member()
+        elif kind == ROLE:
+            resolved.setdefault("roles", {})[value["id"]] = value
+        elif kind == CHANNEL:
+            channel = {**value, "permissions": payloads.EVERYONE_PERMISSIONS}
+            resolved.setdefault("channels", {})[value["id"]] = channel
+    if resolved:
+        data["resolved"] = resolved
     return data
 
 
@@ -107,9 +115,21 @@ def _registered(state: EmulatorState, name: str) -> Json:
 
 
 def _option(state: EmulatorState, name: str, value: Any) -> Json:
-    if isinstance(value, dict):  # a user payload
-        return {"type": USER, "name": name, "value": value["id"]}
+    kind = _object_kind(value)
+    if kind is not None:  # a user, role or channel payload: Discord sends its id
+        return {"type": kind, "name": name, "value": value["id"]}
     return {"type": OPTION_TYPES[type(value)], "name": name, "value": value}
+
+
+def _object_kind(value: Any) -> int | None:
+    """Which option type a payload passed as an option value is: user, role or channel."""
+    if not isinstance(value, dict):
+        return None
+    if "username" in value:
+        return USER
+    if "color" in value:
+        return ROLE
+    return CHANNEL
 
 
 def _leaf_options(data: Json) -> list[Json]:

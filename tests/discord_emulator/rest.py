@@ -55,6 +55,7 @@ class RestApi:
             web.delete(msg, self.delete_message),
             web.put(msg + "/reactions/{emoji}/@me", self.add_reaction),
             web.delete(msg + "/reactions/{emoji}/@me", self.remove_reaction),
+            web.put("/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_member_role),
             *self.interactions.routes(),
         ]
         return [web.route(r.method, API_PREFIX + r.path, r.handler) for r in routes]
@@ -163,6 +164,13 @@ class RestApi:
         key = _reaction_key(request)
         if key in self.state.reactions:
             self.state.reactions.remove(key)
+        return no_content()
+
+    async def add_member_role(self, request: web.Request) -> web.Response:
+        info = request.match_info
+        if int(info["role_id"]) not in [int(r["id"]) for r in self.state.roles]:
+            return error(404, "Unknown Role", 10011)
+        self.state.member_roles.append((int(info["user_id"]), int(info["role_id"])))
         return no_content()
 
 

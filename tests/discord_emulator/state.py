@@ -73,6 +73,7 @@ class EmulatorState:
         # Every request body the bot sent to create or edit a message, in order.
         self.sent: list[Json] = []
         self.reactions: list[tuple[int, int, str]] = []  # (channel, message, emoji)
+        self.member_roles: list[tuple[int, int]] = []  # (user, role) the bot gave
         self.global_commands: list[Json] = []
         self.guild_commands: dict[int, list[Json]] = {}
         self.command_puts: list[str] = []  # "global" or "guild:<id>", one per bulk overwrite

@@ -1,0 +1,129 @@
+"""What moderators see: the leaderboard, a learner's record, the funnel, the settings."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core import FunnelView, LeaderboardPage, LearnerReport, ScopeConfig
+from bot.core.scope_config import describe_solution_policy
+from bot.discord_app.rendering import limits
+from bot.discord_app.rendering.text import truncate
+from bot.store import AttemptRecord
+
+MAX_ATTEMPT_LINES = 10
+
+
+def when(timestamp: float | None) -> str:
+    """A Discord timestamp: every reader sees it in their own time zone, relatively."""
+    return "—" if timestamp is None else f"<t:{int(timestamp)}:R>"
+
+
+def leaderboard_embed(board: LeaderboardPage, titles: dict[str, str]) -> discord.Embed:
+    embed = discord.Embed(title="🏆 Leaderboard", colour=discord.Colour.gold())
+    if board.total == 0:
+        embed.description = "Nobody has passed a lesson here yet."
+        return embed
+    lines = []
+    for row in board.entries:
+        current = titles.get(row.current_lesson_id or "", "—")
+        lines.append(
+            f"**{row.rank}.** <@{row.user_id}> · {row.completed} lesson"
+            f"{'s' * (row.completed != 1)} · now on {current} · {row.attempts} attempts"
+            f" · active {when(row.last_active_at or row.last_completed_at)}"
+        )
+    embed.description = truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
+    embed.set_footer(
+        text=f"Page {board.page + 1} of {board.page_count} · {board.total} learners ranked"
+        " · rank, learner, lessons completed, current lesson, attempts, last activity"
+    )
+    return embed
+
+
+def learner_embed(report: LearnerReport, mention: str, total: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=truncate(f"Learner {report.learner.display_name}", limits.EMBED_TITLE),
+        colour=discord.Colour.blurple(),
+        description=(
+            f"{mention} · **{report.completed}/{total}** lessons passed · last active "
+            f"{when(report.last_active_at)}"
+        ),
+    )
+    lines = []
+    for status in report.lessons:
+        mark = "✅" if status.completed else "🔓" if status.unlocked else "🔒"
+        tries = f" · {status.attempts} attempts" if status.attempts else ""
+        hints = f" · {status.hints_shown} hints" if status.hints_shown else ""
+        lines.append(f"{mark} {status.lesson.number}. {status.lesson.title}{tries}{hints}")
+    embed.add_field(
+        name="Lessons", value=truncate("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False
+    )
+    numbers = {s.lesson.id: s.lesson.number for s in report.lessons}
+    attempts = [attempt_line(a, numbers) for a in report.attempts[:MAX_ATTEMPT_LINES]]
+    embed.add_field(
+        name="Recent attempts",
+        value=truncate("\n".join(attempts), limits.EMBED_FIELD_VALUE) if attempts else "none yet",
+        inline=False,
+    )
+    if report.last_code is not None:
+        embed.set_footer(text="The last submitted code is attached.")
+    return embed
+
+
+def attempt_line(attempt: AttemptRecord, numbers: dict[str, int]) -> str:
+    mark = "✅" if attempt.passed else "❌"
+    lesson = numbers.get(attempt.lesson_id, attempt.lesson_id)
+    failed = [str(c.get("name")) for c in attempt.checks if c.get("passed") is False]
+    detail = f" · failed: {', '.join(f'`{name}`' for name in failed)}" if failed else ""
+    status = attempt.status.replace("_", " ")
+    return f"{mark} lesson {lesson} · {status}{detail} · {when(attempt.created_at)}"
+
+
+def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
+    embed = discord.Embed(
+        title="📊 Course funnel",
+        colour=discord.Colour.blurple(),
+        description=(
+            f"**{funnel.learners}** learners here, **{funnel.finished}** finished the course.\n"
+            "reached: the lesson is open to them · stuck: not passed after a failed attempt"
+        ),
+    )
+    lines = []
+    for row in funnel.lessons:
+        top = (
+            f" · most failed: `{row.top_failing_check}` ({row.top_failing_count}×)"
+            if row.top_failing_check
+            else ""
+        )
+        lines.append(
+            f"**{row.lesson.number}. {row.lesson.title}** — reached {row.reached}, "
+            f"passed {row.passed}, stuck {row.stuck}{top}"
+        )
+    embed.add_field(
+        name="Per lesson", value=truncate("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False
+    )
+    if image_name is not None:
+        embed.set_image(url=f"attachment://{image_name}")
+    return embed
+
+
+def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Embed:
+    channels = ", ".join(f"<#{c}>" for c in config.lesson_channels) or "every channel"
+    after = config.solution_threshold(default_after_failures)
+    policy = describe_solution_policy(after)
+    if config.solution_after_failures is None:
+        policy += " (the bot's default)"
+    embed = discord.Embed(title="⚙️ Tutor settings", colour=discord.Colour.dark_grey())
+    embed.add_field(name="Lesson channels", value=channels, inline=False)
+    embed.add_field(name="Moderator role", value=_role(config.moderator_role), inline=False)
+    embed.add_field(name="Solutions", value=policy, inline=False)
+    embed.add_field(name="Completion role", value=_role(config.completion_role), inline=False)
+    embed.add_field(
+        name="Completion announcements",
+        value=f"<#{config.announcement_channel}>" if config.announcement_channel else "off",
+        inline=False,
+    )
+    return embed
+
+
+def _role(role_id: str | None) -> str:
+    return f"<@&{role_id}>" if role_id else "none"

@@ -1,0 +1,238 @@
+"""`/tutor learner|reset|unlock|export|stats|audit`: course tools for server staff.
+
+Every command checks the member is a moderator (Manage Server or the configured moderator
+role) in `interaction_check`; resets and unlocks ask for confirmation and are audited with
+who asked. Answers are private. `/tutor config ...` is the per-guild settings, carried out
+by `bot.discord_app.tutor_settings`.
+"""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core import Learner, guild_scope
+from bot.core.scope_config import MAX_SOLUTION_AFTER_FAILURES
+from bot.discord_app import tutor_settings
+from bot.discord_app.bot import TutorBot
+from bot.discord_app.confirm import ask_to_confirm
+from bot.discord_app.moderators import (
+    MODERATOR_DEFAULT_PERMISSIONS,
+    actor_of,
+    ensure_moderator,
+)
+from bot.discord_app.rendering import limits
+from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
+from bot.discord_app.rendering.text import truncate
+from bot.plots import Plotter, funnel_bars
+
+LESSON_OPTION = "A lesson: its number or id"
+FUNNEL_IMAGE = "funnel.png"
+AUDIT_LINES = 20
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(MODERATOR_DEFAULT_PERMISSIONS)
+class ModerationCog(
+    commands.GroupCog, group_name="tutor", group_description="Course tools for moderators"
+):
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+        self.plotter = Plotter()
+        super().__init__()
+
+    async def cog_unload(self) -> None:
+        self.plotter.close()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await ensure_moderator(interaction)  # raises: the tree's on_error says why, politely
+        return True
+
+    def _scope(self, interaction: discord.Interaction) -> str:
+        assert interaction.guild is not None  # ensure_moderator refuses DMs
+        return guild_scope(interaction.guild.id)
+
+    @app_commands.command(description="A learner's progress, recent attempts and last code")
+    @app_commands.describe(member="The learner")
+    async def learner(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        moderation = self.bot.core.moderation
+        report = await moderation.learner_report(self._scope(interaction), str(member.id))
+        if report is None:
+            await interaction.response.send_message(
+                f"{member.mention} has not used the course in this server yet.", ephemeral=True
+            )
+            return
+        embed = learner_embed(report, member.mention, len(self.bot.core.course))
+        files = []
+        last = report.last_code
+        if last is not None:
+            number = moderation.lesson(last.lesson_id).number
+            name = f"last-code-lesson-{number}-attempt-{last.id}.py"
+            files.append(discord.File(io.BytesIO(last.code.encode()), filename=name))
+        await interaction.response.send_message(embed=embed, files=files, ephemeral=True)
+
+    @app_commands.command(description="Forget a learner's progress, or one lesson's (asks first)")
+    @app_commands.describe(member="The learner", lesson="Only this lesson (default: all of it)")
+    async def reset(
+        self, interaction: discord.Interaction, member: discord.Member, lesson: str | None = None
+    ) -> None:
+        scope, moderation = self._scope(interaction), self.bot.core.moderation
+        target = moderation.lesson(lesson) if lesson is not None else None  # refuse typos now
+        what = f"lesson {target.number} ({target.title})" if target is not None else "all progress"
+
+        async def do_reset(confirmed: discord.Interaction) -> str:
+            changed = await moderation.reset(
+                scope,
+                str(member.id),
+                None if target is None else target.id,
+                actor=actor_of(confirmed.user),
+            )
+            if not changed:
+                return f"Nothing to reset: {member.mention} had no {what} to forget. Logged."
+            return f"Done: {what} of {member.mention} is reset. Logged in the audit log."
+
+        await ask_to_confirm(
+            interaction,
+            f"Reset {what} of {member.mention}? Their attempts go too; this can't be undone.",
+            do_reset,
+        )
+
+    @app_commands.command(description="Open a lesson for a learner (asks first)")
+    @app_commands.describe(member="The learner", lesson=LESSON_OPTION)
+    async def unlock(
+        self, interaction: discord.Interaction, member: discord.Member, lesson: str
+    ) -> None:
+        scope, moderation = self._scope(interaction), self.bot.core.moderation
+        target = moderation.lesson(lesson)
+        learner = Learner(scope, str(member.id), member.display_name)
+
+        async def do_unlock(confirmed: discord.Interaction) -> str:
+            outcome = await moderation.unlock(learner, target.id, actor=actor_of(confirmed.user))
+            if not outcome.changed:
+                return f"Lesson {target.number} was already unlocked for {member.mention}."
+            return f"Done: lesson {target.number} is open for {member.mention}. Logged."
+
+        await ask_to_confirm(
+            interaction,
+            f"Unlock lesson {target.number} ({target.title}) for {member.mention}?",
+            do_unlock,
+        )
+
+    @app_commands.command(description="This server's progress as a CSV file")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        scope = self._scope(interaction)
+        text = await self.bot.core.moderation.export_csv(scope)
+        name = f"gradient-tutor-progress-{scope.removeprefix('guild:')}.csv"
+        await interaction.edit_original_response(
+            content="One row per learner per lesson; times are UTC.",
+            attachments=[discord.File(io.BytesIO(text.encode()), filename=name)],
+        )
+
+    @app_commands.command(description="The course funnel: reached, passed, stuck per lesson")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        funnel = await self.bot.core.moderation.funnel(self._scope(interaction))
+        png = await self.plotter.render(funnel_bars(funnel))
+        await interaction.edit_original_response(
+            embed=funnel_embed(funnel, FUNNEL_IMAGE),
+            attachments=[discord.File(io.BytesIO(png), filename=FUNNEL_IMAGE)],
+        )
+
+    @app_commands.command(description="Recent moderator actions: resets, unlocks, settings")
+    async def audit(self, interaction: discord.Interaction) -> None:
+        entries = await self.bot.core.moderation.audit_log(self._scope(interaction), AUDIT_LINES)
+        lines = [
+            f"<t:{int(e.created_at)}:f> · **{e.action}**"
+            + (f" <@{e.user_id}>" if e.user_id else "")
+            + (f" lesson `{e.lesson_id}`" if e.lesson_id else "")
+            + (f" · {e.detail}" if e.detail else "")
+            + f" · by {e.actor}"
+            for e in entries
+        ]
+        embed = discord.Embed(
+            title="🗒️ Audit log",
+            colour=discord.Colour.dark_grey(),
+            description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
+            if lines
+            else "No moderator actions yet.",
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # /tutor config ...
+
+    config = app_commands.Group(name="config", description="This server's tutor settings")
+
+    @config.command(name="show", description="The settings as they are")
+    async def config_show(self, interaction: discord.Interaction) -> None:
+        await tutor_settings.show(interaction)
+
+    @config.command(name="channel-add", description="Grade code posted in this channel")
+    async def channel_add(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        await tutor_settings.add_channel(interaction, channel)
+
+    @config.command(name="channel-remove", description="Stop grading code in this channel")
+    async def channel_remove(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        await tutor_settings.remove_channel(interaction, channel)
+
+    @config.command(name="moderator-role", description="Members with it may moderate the course")
+    @app_commands.describe(role="Leave empty to clear (Manage Server still counts)")
+    async def moderator_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await tutor_settings.set_role(interaction, "moderator", role)
+
+    @config.command(name="completion-role", description="Given to learners who finish the course")
+    @app_commands.describe(role="Leave empty to give no role")
+    async def completion_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await tutor_settings.set_role(interaction, "completion", role)
+
+    @config.command(
+        name="announcement-channel", description="Where course completions are announced"
+    )
+    @app_commands.describe(channel="Leave empty to announce nothing")
+    async def announcement_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await tutor_settings.set_announcements(interaction, channel)
+
+    @config.command(name="solution-policy", description="When a lesson's solution may be shown")
+    @app_commands.describe(
+        after_failures="Failed attempts before it opens; 0: only after passing; "
+        "empty: the bot's default"
+    )
+    async def solution_policy(
+        self,
+        interaction: discord.Interaction,
+        after_failures: app_commands.Range[int, 0, MAX_SOLUTION_AFTER_FAILURES] | None = None,
+    ) -> None:
+        await tutor_settings.set_solution_policy(interaction, after_failures)
+
+    @reset.autocomplete("lesson")
+    @unlock.autocomplete("lesson")
+    async def any_lesson(
+        self, interaction: discord.Interaction, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = typed.strip().lower()
+        choices = [
+            app_commands.Choice(
+                name=truncate(f"{lesson.number}. {lesson.title}", limits.CHOICE_NAME),
+                value=lesson.id,
+            )
+            for lesson in self.bot.core.course
+            if typed in f"{lesson.number}. {lesson.title}".lower() or typed in lesson.id
+        ]
+        return choices[: limits.AUTOCOMPLETE_CHOICES]
+
+
+async def setup(bot: TutorBot) -> None:
+    await bot.add_cog(ModerationCog(bot))
