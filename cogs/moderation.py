@@ -69,8 +69,9 @@ class ModerationCog(
         files = []
         last = report.last_code
         if last is not None:
-            number = moderation.lesson(last.lesson_id).number
-            name = f"last-code-lesson-{number}-attempt-{last.id}.py"
+            lesson = self.bot.core.course.find(last.lesson_id)  # None: since removed
+            where = f"lesson-{lesson.number}" if lesson is not None else last.lesson_id
+            name = f"last-code-{where}-attempt-{last.id}.py"
             files.append(discord.File(io.BytesIO(last.code.encode()), filename=name))
         await interaction.response.send_message(embed=embed, files=files, ephemeral=True)
 

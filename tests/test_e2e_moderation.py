@@ -11,7 +11,7 @@ import pytest
 
 from bot.core import Learner, guild_scope
 from bot.core.scope_config import MODERATOR_ROLE
-from bot.discord_app import leaderboard_pager
+from bot.discord_app import confirm, leaderboard_pager
 from bot.store import NewAttempt, SqliteStore
 from lessons import load_course
 from tests.discord_emulator import Json
@@ -194,6 +194,19 @@ async def test_unlock_and_reset_ask_first_and_are_audited(tmp_path: Path) -> Non
         )
         lines = shown["embeds"][0]["description"].splitlines()
         assert "**reset**" in lines[0] and "**unlock**" in lines[1]
+
+
+async def test_an_unanswered_prompt_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(confirm, "CONFIRM_TIMEOUT_S", 0.2)
+    async with bot_on_emulator(tmp_path) as running:
+        ann, mod = running.discord.add_member("ann"), running.discord.add_member("mod")
+        prompt = await confirm_prompt(running, mod, "tutor unlock", member=ann, lesson="2")
+        await running.discord.state.wait_until(lambda: prompt["components"] == [] or None, 30)
+        assert prompt["content"] == "No answer in time: nothing was changed."
+        assert await running.bot.core.moderation.audit_log(scope_of(running)) == []
+        assert await running.bot.core.store.progress(scope_of(running), ann["id"]) == {}
 
 
 async def test_a_lesson_typo_is_refused_before_any_prompt(tmp_path: Path) -> None:

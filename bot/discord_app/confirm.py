@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from bot.discord_app.errors import reply_with_error
+from bot.discord_app.errors import explain
 
 CONFIRM_TIMEOUT_S = 60.0
 NOT_YOURS = "Only the moderator who asked can answer this."
@@ -42,9 +42,8 @@ class ConfirmView(discord.ui.View):
         self.stop()
         try:
             done = await self.action(interaction)
-        except Exception as error:
-            await reply_with_error(interaction, error)
-            return
+        except Exception as error:  # the prompt becomes the explanation (ours: with an id)
+            done = explain(error).message
         await interaction.response.edit_message(content=done, view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="cancel")

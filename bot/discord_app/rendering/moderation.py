@@ -79,18 +79,14 @@ def attempt_line(attempt: AttemptRecord, numbers: dict[str, int]) -> str:
 
 
 def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
-    embed = discord.Embed(
-        title="📊 Course funnel",
-        colour=discord.Colour.blurple(),
-        description=(
-            f"**{funnel.learners}** learners here, **{funnel.finished}** finished the course.\n"
-            "reached: the lesson is open to them · stuck: not passed after a failed attempt"
-        ),
-    )
-    lines = []
+    lines = [
+        f"**{funnel.learners}** learners here, **{funnel.finished}** finished the course.",
+        "-# reached: the lesson is open to them · stuck: not passed after a failed attempt",
+        "",
+    ]
     for row in funnel.lessons:
         top = (
-            f" · most failed: `{row.top_failing_check}` ({row.top_failing_count}×)"
+            f"\n  most failed check: `{row.top_failing_check}` ({row.top_failing_count}×)"
             if row.top_failing_check
             else ""
         )
@@ -98,8 +94,10 @@ def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
             f"**{row.lesson.number}. {row.lesson.title}** — reached {row.reached}, "
             f"passed {row.passed}, stuck {row.stuck}{top}"
         )
-    embed.add_field(
-        name="Per lesson", value=truncate("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False
+    embed = discord.Embed(
+        title="📊 Course funnel",
+        colour=discord.Colour.blurple(),
+        description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION),
     )
     if image_name is not None:
         embed.set_image(url=f"attachment://{image_name}")
