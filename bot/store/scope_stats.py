@@ -3,6 +3,9 @@ which checks failed most often per lesson."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from bot.store.connection import Connection
 from bot.store.learners import LEARNER_COLUMNS, PROGRESS_COLUMNS
 from bot.store.records import FailingCheck, LearnerProgress, LearnerRecord, LessonProgress
@@ -34,6 +37,11 @@ ORDER BY a.lesson_id, failures DESC, check_name
 
 async def scope_progress(conn: Connection, scope: str) -> list[LearnerProgress]:
     rows = await conn.fetchall(_PROGRESS, (scope,))
+    # A big community has hundreds of thousands of rows: group them off the event loop.
+    return await asyncio.to_thread(_group, rows)
+
+
+def _group(rows: list[Any]) -> list[LearnerProgress]:
     result: list[LearnerProgress] = []
     for row in rows:
         learner = LearnerRecord(*row[:_LEARNER_WIDTH])
