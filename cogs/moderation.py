@@ -19,6 +19,7 @@ from bot.core.scope_config import MAX_SOLUTION_AFTER_FAILURES
 from bot.discord_app import tutor_settings
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.confirm import ask_to_confirm
+from bot.discord_app.export_file import ExportTooLarge, export_file
 from bot.discord_app.moderators import (
     MODERATOR_DEFAULT_PERMISSIONS,
     actor_of,
@@ -128,9 +129,16 @@ class ModerationCog(
         scope = self._scope(interaction)
         text = await self.bot.core.moderation.export_csv(scope)
         name = f"gradient-tutor-progress-{scope.removeprefix('guild:')}.csv"
+        try:
+            file = export_file(text, name, interaction.filesize_limit)
+        except ExportTooLarge:
+            await interaction.edit_original_response(
+                content="The export is too large to upload here, even compressed. "
+                "The bot's operator can read the SQLite database directly."
+            )
+            return
         await interaction.edit_original_response(
-            content="One row per learner per lesson; times are UTC.",
-            attachments=[discord.File(io.BytesIO(text.encode()), filename=name)],
+            content="One row per learner per lesson; times are UTC.", attachments=[file]
         )
 
     @app_commands.command(description="The course funnel: reached, passed, stuck per lesson")
