@@ -26,7 +26,7 @@ from bot.discord_app.moderators import (
     ensure_moderator,
 )
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
+from bot.discord_app.rendering.moderation import audit_embed, funnel_embed, learner_embed
 from bot.discord_app.rendering.text import truncate
 from bot.plots import Plotter, funnel_bars
 
@@ -154,21 +154,7 @@ class ModerationCog(
     @app_commands.command(description="Recent moderator actions: resets, unlocks, settings")
     async def audit(self, interaction: discord.Interaction) -> None:
         entries = await self.bot.core.moderation.audit_log(self._scope(interaction), AUDIT_LINES)
-        lines = [
-            f"<t:{int(e.created_at)}:f> · **{e.action}**"
-            + (f" <@{e.user_id}>" if e.user_id else "")
-            + (f" lesson `{e.lesson_id}`" if e.lesson_id else "")
-            + (f" · {e.detail}" if e.detail else "")
-            + f" · by {e.actor}"
-            for e in entries
-        ]
-        embed = discord.Embed(
-            title="🗒️ Audit log",
-            colour=discord.Colour.dark_grey(),
-            description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
-            if lines
-            else "No moderator actions yet.",
-        )
+        embed = audit_embed(entries)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # /tutor config ...

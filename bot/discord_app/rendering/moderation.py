@@ -8,7 +8,7 @@ from bot.core import FunnelView, LeaderboardPage, LearnerReport, ScopeConfig
 from bot.core.scope_config import describe_solution_policy
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.text import truncate
-from bot.store import AttemptRecord
+from bot.store import AttemptRecord, AuditEntry
 
 MAX_ATTEMPT_LINES = 10
 
@@ -125,3 +125,21 @@ def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Em
 
 def _role(role_id: str | None) -> str:
     return f"<@&{role_id}>" if role_id else "none"
+
+
+def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
+    lines = [
+        f"<t:{int(e.created_at)}:f> · **{e.action}**"
+        + (f" <@{e.user_id}>" if e.user_id else "")
+        + (f" lesson `{e.lesson_id}`" if e.lesson_id else "")
+        + (f" · {e.detail}" if e.detail else "")
+        + f" · by {e.actor}"
+        for e in entries
+    ]
+    return discord.Embed(
+        title="🗒️ Audit log",
+        colour=discord.Colour.dark_grey(),
+        description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
+        if lines
+        else "No moderator actions yet.",
+    )
