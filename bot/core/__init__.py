@@ -6,6 +6,15 @@ Usage::
     view = await core.next_lesson(Learner("guild:1", "42", "Ada"))
     outcome = await core.submit(learner, message_text, require_fence=True)
 
+Moderators' tools and per-community settings hang off the same core::
+
+    report = await core.moderation.learner_report("guild:1", "42")
+    await core.moderation.unlock(learner, "4", actor="mod 7")     # audited
+    csv_text = await core.moderation.export_csv("guild:1")
+    funnel = await core.moderation.funnel("guild:1")
+    config = await core.config("guild:1")                         # ScopeConfig, cached
+    await core.configs.add_lesson_channel("guild:1", 123, actor="mod 7")
+
 Every error a learner can cause is a `TutorError` whose `.message` is ready to show.
 """
 

@@ -10,6 +10,10 @@ Map:
 - `rendering/`  lessons, verdicts, progress as embeds within Discord's limits
 - `buttons`, `modals`, `replies`, `submitting`, `channel_replies`  the learner's UI
 - `endpoints` points discord.py at DISCORD_API_BASE / DISCORD_GATEWAY_URL
+- `moderators`  who may moderate (Manage Server or the guild's moderator role), checked by
+  the bot on every moderator command; `confirm` the Confirm/Cancel prompt;
+  `leaderboard_pager` the paged leaderboard; `tutor_settings` what `/tutor config` does;
+  `export_file` the CSV export as an attachment that fits
 
 Extension points for other cogs (no edits here needed):
 - a new module in `cogs/` with `async def setup(bot)` is loaded automatically;
