@@ -68,6 +68,9 @@ def main() -> None:
         metrics = {"loss_before": 9.0, "loss_after": 0.2, "lr_too_big": 50.0}
         return Verdict(steps.id, "passed", "", metrics=metrics, seed=n)
 
+    # One untimed picture of each kind first: "warm" means its lesson's figure exists.
+    render_png(plot_for(steps, steps_verdict()))  # type: ignore[arg-type]
+
     report("spec: loss over w", timed(lambda: plot_for(landscape, landscape_verdict()), args.runs))
     report("spec: loss per step", timed(lambda: plot_for(steps, steps_verdict()), args.runs))
     report(
@@ -87,6 +90,7 @@ def main() -> None:
         5,
         [LessonFunnel(lesson, 100 - 10 * i, 90 - 12 * i, i) for i, lesson in enumerate(course)],
     )
+    render_png(funnel_bars(funnel))  # its figure, untimed
     report("draw: funnel chart (warm)", timed(lambda: render_png(funnel_bars(funnel)), args.runs))
 
     async def through_plotter() -> tuple[list[float], list[float]]:
