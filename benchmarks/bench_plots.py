@@ -5,7 +5,9 @@ Run: .venv/bin/python benchmarks/bench_plots.py [--runs N]
 "Cold" is the first picture of the process (matplotlib's import, font lookup and first
 Agg canvas); "warm" is every picture after it, the case a running bot sees. Each warm run
 draws a different learner's step (a fresh spec), so the PNG cache never answers; the last
-line times the cache answering through `Plotter`. The target is under 100 ms warm.
+line times the cache answering through `Plotter`. Beside the loss-over-w time, the
+baseline builds a new figure for every picture instead of reusing the lesson's. The
+target is under 100 ms warm.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def main() -> None:
 
     start = time.perf_counter()
     from bot.plots import Plotter, funnel_bars, plot_for
+    from bot.plots import render as render_module
     from bot.plots.render import render_png
 
     course = load_course()
@@ -77,6 +80,12 @@ def main() -> None:
         "draw: loss over w (warm)",
         timed(lambda: render_png(plot_for(landscape, landscape_verdict())), args.runs),  # type: ignore[arg-type]
     )
+
+    def fresh_figure() -> bytes:
+        render_module._templates.clear()  # the baseline: a new figure for every picture
+        return render_png(plot_for(landscape, landscape_verdict()))  # type: ignore[arg-type]
+
+    report("  baseline: new figure each time", timed(fresh_figure, args.runs))
     report(
         "draw: loss per step (warm)",
         timed(lambda: render_png(plot_for(steps, steps_verdict())), args.runs),  # type: ignore[arg-type]
