@@ -156,9 +156,8 @@ def _steps_template(spec: LossPerStep) -> Figure:
 
 def _steps(figure: Figure, spec: LossPerStep) -> None:
     ax = figure.axes[0]
-    ax.plot(
-        np.arange(len(spec.losses)), spec.losses, color=BLUE, linewidth=2, label=f"lr = {spec.lr:g}"
-    )
+    label = f"gradient descent, lr = {spec.lr:g}"
+    ax.plot(np.arange(len(spec.losses)), spec.losses, color=BLUE, linewidth=2, label=label)
     if spec.loss_before is not None:
         _point(ax, 0, spec.loss_before, ORANGE, f"your loss_before = {spec.loss_before:.4g}")
     if spec.loss_after is not None:
