@@ -5,8 +5,9 @@ async with Sandbox(workers=2) as sandbox:
 """
 
 from sandbox.limits import Limits
-from sandbox.pool import LayerReport, Sandbox, SandboxOptions, SandboxUnavailable
+from sandbox.pool import Sandbox, SandboxOptions
 from sandbox.result import ErrorInfo, ProbeValue, RunResult, Status
+from sandbox.zygote_client import LayerReport, SandboxUnavailable
 
 __all__ = [
     "ErrorInfo",

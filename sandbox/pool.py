@@ -1,8 +1,10 @@
 """The public sandbox: `await Sandbox.run(code, preset=..., probes=...) -> RunResult`.
 
-It owns one zygote process (see sandbox.zygote) and talks to it over pipes with asyncio,
-so the caller's event loop is never blocked by a run. Concurrency is capped at `workers`;
-`saturated` tells a front end that the next run will queue.
+It owns one zygote process (see sandbox.zygote). For each run the zygote hands over a
+pre-forked child's two pipe ends; the pool writes the job and reads the result with
+asyncio, so the caller's event loop is never blocked by a run and no learner's data ever
+passes through the zygote. Concurrency is capped at `workers`; `saturated` tells a front
+end that the next run will queue.
 """
 
 from __future__ import annotations
@@ -10,31 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import os
-import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sandbox.child_io import assemble, exchange
 from sandbox.limits import Limits
 from sandbox.messages import describe
-from sandbox.protocol import HEADER, MAX_FRAME, FrameError, decode_body, encode_frame
-from sandbox.result import ErrorInfo, ProbeValue, RunResult, Status
+from sandbox.protocol import encode_frame
+from sandbox.result import ErrorInfo, RunResult, Status
 from sandbox.validation import validate_code
 from sandbox.values import encode_preset
+from sandbox.zygote_client import LayerReport, SandboxUnavailable, ZygoteClient, spawn_zygote
 
 log = logging.getLogger(__name__)
 
-_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
-# Variables the zygote may inherit: nothing of the bot. OpenBLAS core settings stay because
-# some CPUs compute wrong results without them.
-_PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL", "TZ")
-_START_TIMEOUT_S = 60.0
+_HANDOVER_S = 10.0  # the zygote answers a start request in well under a millisecond
 _GRACE_S = 5.0  # the zygote kills a run at its timeout; this catches a stuck zygote
 
 
@@ -44,62 +41,6 @@ class SandboxOptions:
 
     policy: bool = True
     layers: frozenset[str] | None = None  # None: every OS layer the host provides
-
-
-@dataclass(frozen=True)
-class LayerReport:
-    name: str
-    active: bool
-    detail: str
-
-
-class SandboxUnavailable(RuntimeError):
-    pass
-
-
-class _Zygote:
-    """One running zygote process and the runs waiting for its answers."""
-
-    def __init__(self, process: asyncio.subprocess.Process, layers: list[LayerReport]) -> None:
-        self.process = process
-        self.layers = layers
-        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
-        self.reader: asyncio.Task[None] | None = None
-
-    @property
-    def alive(self) -> bool:
-        return (
-            self.process.returncode is None and self.reader is not None and not self.reader.done()
-        )
-
-    async def read_results(self) -> None:
-        assert self.process.stdout is not None
-        try:
-            while True:
-                frame = await _read_frame(self.process.stdout)
-                if frame is None:
-                    break
-                future = self.pending.pop(int(frame.get("id", -1)), None)
-                if future is not None and not future.done():
-                    future.set_result(dict(frame.get("result") or {}))
-        except (FrameError, ValueError, asyncio.IncompleteReadError) as exc:
-            log.error("sandbox zygote sent a malformed frame: %s", exc)
-        finally:
-            for future in self.pending.values():
-                if not future.done():
-                    future.set_exception(SandboxUnavailable("the sandbox process stopped"))
-            self.pending.clear()
-
-    async def stop(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            await asyncio.wait_for(self.process.wait(), timeout=5)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-        if self.reader is not None:
-            await self.reader
 
 
 class Sandbox:
@@ -116,7 +57,7 @@ class Sandbox:
         self._slots = asyncio.Semaphore(self.workers)
         self._waiting = 0
         self._ids = itertools.count(1)
-        self._zygote: _Zygote | None = None
+        self._zygote: ZygoteClient | None = None
         self._starting = asyncio.Lock()
         self._closed = False
 
@@ -198,33 +139,39 @@ class Sandbox:
             self._slots.release()
 
     async def _run_in_child(self, job: dict[str, Any], limits: Limits) -> RunResult:
-        started = time.monotonic()
+        began = time.monotonic()
+        run_id = next(self._ids)
+        zygote: ZygoteClient | None = None
+        pipes = None
         try:
             zygote = await self._ensure_zygote()
-        except SandboxUnavailable as exc:
-            return _result(Status.CRASHED, limits, error=ErrorInfo("SandboxUnavailable", str(exc)))
-        job_id = next(self._ids)
-        job["id"] = job_id
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        zygote.pending[job_id] = future
-        try:
-            assert zygote.process.stdin is not None
-            zygote.process.stdin.write(encode_frame(job))
-            await zygote.process.stdin.drain()
-            raw = await asyncio.wait_for(future, timeout=limits.timeout_s + _GRACE_S)
-        except (TimeoutError, SandboxUnavailable, ConnectionError, BrokenPipeError) as exc:
-            zygote.pending.pop(job_id, None)
-            log.error("sandbox run %d failed in the zygote (%s); restarting it", job_id, exc)
-            await self._restart(zygote)
+            started, exited = zygote.begin(run_id, limits.timeout_s)
+            pipes = await asyncio.wait_for(started, timeout=_HANDOVER_S)
+            job_fd, result_fd, pipes = pipes.job_fd, pipes.result_fd, None
+            raw = await asyncio.wait_for(
+                exchange(job_fd, result_fd, encode_frame(job)), timeout=limits.timeout_s + _GRACE_S
+            )
+            exit_info = await asyncio.wait_for(exited, timeout=_GRACE_S)
+        except (TimeoutError, SandboxUnavailable, OSError) as exc:
+            log.error("sandbox run %d failed outside the child (%r); restarting", run_id, exc)
+            if zygote is not None:
+                await self._restart(zygote)
             return _result(
                 Status.CRASHED,
                 limits,
                 error=ErrorInfo("SandboxCrash", "the sandbox stopped unexpectedly"),
-                wall_ms=(time.monotonic() - started) * 1000,
+                wall_ms=(time.monotonic() - began) * 1000,
             )
-        return _from_raw(raw, limits)
+        finally:
+            if pipes is not None:  # cancelled between the handover and the exchange
+                for fd in (pipes.job_fd, pipes.result_fd):
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+            if zygote is not None:
+                zygote.forget(run_id)
+        return assemble(raw, exit_info, limits)
 
-    async def _ensure_zygote(self) -> _Zygote:
+    async def _ensure_zygote(self) -> ZygoteClient:
         if self._zygote is not None and self._zygote.alive:
             return self._zygote
         async with self._starting:
@@ -235,109 +182,19 @@ class Sandbox:
             self._zygote = await self._spawn()
             return self._zygote
 
-    async def _restart(self, zygote: _Zygote) -> None:
+    async def _restart(self, zygote: ZygoteClient) -> None:
         if self._zygote is zygote:
             self._zygote = None
-        if zygote.process.returncode is None:
-            zygote.process.kill()
+        zygote.kill()
         with contextlib.suppress(Exception):
             await zygote.stop()
 
-    async def _spawn(self) -> _Zygote:
+    async def _spawn(self) -> ZygoteClient:
         from sandbox import os_layers  # imported here: the layers are only needed to name them
 
-        config = {
-            "spare": self.workers,
-            "policy": self.options.policy,
-            "layers": sorted(self.options.layers if self.options.layers is not None
-                             else os_layers.LAYER_NAMES),
-        }  # fmt: skip
-        env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
-        env.update(
-            PATH="/usr/bin:/bin",
-            OPENBLAS_NUM_THREADS="1",
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            PYTHONDONTWRITEBYTECODE="1",
-        )
-        bootstrap = (
-            f"import sys; sys.path.insert(0, {_PROJECT_ROOT!r}); "
-            "from sandbox.zygote import main; main()"
-        )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-I",
-            "-c",
-            bootstrap,
-            json.dumps(config),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            env=env,
-            cwd="/",
-            start_new_session=True,  # Ctrl-C in the bot's terminal is for the bot
-            limit=MAX_FRAME,
-        )
-        assert process.stdout is not None
-        try:
-            hello = await asyncio.wait_for(_read_frame(process.stdout), timeout=_START_TIMEOUT_S)
-        except (TimeoutError, FrameError, ValueError, asyncio.IncompleteReadError) as exc:
-            process.kill()
-            await process.wait()
-            raise SandboxUnavailable(f"the sandbox process did not start: {exc}") from exc
-        if not hello or not hello.get("hello"):
-            process.kill()
-            await process.wait()
-            raise SandboxUnavailable("the sandbox process did not start (see the log above)")
-        layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]))
-                  for x in hello.get("layers", [])]  # fmt: skip
-        for layer in layers:
-            if not layer.active and layer.detail != "disabled by configuration":
-                log.warning("sandbox OS layer %s is not active: %s", layer.name, layer.detail)
-        zygote = _Zygote(process, layers)
-        zygote.reader = asyncio.create_task(zygote.read_results(), name="sandbox-results")
-        return zygote
-
-
-async def _read_frame(stream: asyncio.StreamReader) -> Any | None:
-    try:
-        header = await stream.readexactly(HEADER.size)
-    except asyncio.IncompleteReadError as exc:
-        if not exc.partial:
-            return None
-        raise
-    (length,) = HEADER.unpack(header)
-    if length > MAX_FRAME:
-        raise FrameError(f"frame of {length} bytes exceeds {MAX_FRAME}")
-    return decode_body(await stream.readexactly(length))
-
-
-def _from_raw(raw: Mapping[str, Any], limits: Limits) -> RunResult:
-    """Rebuild a RunResult from the child's data, trusting none of its shapes."""
-    try:
-        status = Status(str(raw.get("status")))
-    except ValueError:
-        status = Status.CRASHED
-    error = ErrorInfo.from_json(raw.get("error") if isinstance(raw.get("error"), dict) else None)
-    probes: dict[str, ProbeValue] = {}
-    raw_probes = raw.get("probes")
-    if isinstance(raw_probes, dict):
-        for name, value in raw_probes.items():
-            if isinstance(value, dict):
-                probes[str(name)] = ProbeValue.from_json(value)
-    stdout = raw.get("stdout")
-    stdout = stdout if isinstance(stdout, str) else ""
-    stdout = stdout.encode("utf-8", "replace")[: limits.output_bytes].decode("utf-8", "replace")
-    cpu = raw.get("cpu_ms")
-    return RunResult(
-        status=status,
-        stdout=stdout,
-        error=error,
-        probes=probes,
-        wall_ms=float(raw.get("wall_ms") or 0.0),
-        cpu_ms=float(cpu) if isinstance(cpu, (int, float)) else None,
-        message=describe(status, error, limits),
-        stdout_truncated=bool(raw.get("stdout_truncated")),
-    )
+        layers = self.options.layers if self.options.layers is not None else os_layers.LAYER_NAMES
+        config = {"spare": self.workers, "policy": self.options.policy, "layers": sorted(layers)}
+        return await spawn_zygote(config)
 
 
 def _result(

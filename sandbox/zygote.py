@@ -1,11 +1,12 @@
 """The zygote: a clean process that pre-imports the sandbox and forks one child per run.
 
-Started by `sandbox.pool` with a fresh exec and a scrubbed environment, so nothing of the
-bot (token, settings, database handle) is in its memory. It keeps `spare` children forked
-and waiting, hands each job to one of them, enforces the wall-clock timeout with SIGKILL,
-and reports every outcome as a frame on its private result channel.
+Started by `sandbox.zygote_client` with a fresh exec and a scrubbed environment, so
+nothing of the bot (token, settings, database handle) is in its memory. It keeps `spare`
+children forked and waiting; for each run it hands one child's pipe ends to the pool,
+enforces the wall-clock timeout with SIGKILL and reports how the child exited. It never
+sees a job or a result, so no learner's data can be inherited by a later child.
 
-Run as: python -I -c "...; from sandbox.zygote import main; main()" CONFIG_JSON
+Run as: python -I -c "...; from sandbox.zygote import main; main()" CONFIG_JSON CONTROL_FD
 """
 
 from __future__ import annotations
@@ -17,20 +18,20 @@ import json
 import os
 import selectors
 import signal
+import socket
 import sys
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox import os_layers
 from sandbox.child import execute_job
 from sandbox.facades import Facade, build_facades
-from sandbox.protocol import FrameBuffer, FrameError, encode_frame, read_frame, write_all
+from sandbox.protocol import encode_frame, read_frame, write_all
 
 _PR_SET_PDEATHSIG = 1
-_RESULT_CAP = 8 * 1024 * 1024
 _WARM_UP = """
 import numpy as np
 import math, random, statistics
@@ -49,13 +50,13 @@ a = np.random.default_rng(0).normal(size=(3, 3)); np.linalg.inv(a @ a.T + np.eye
 @dataclass
 class Child:
     pid: int
-    job_fd: int
-    result_fd: int
-    job_id: int | None = None
+    job_fd: int  # write end, handed to the pool
+    result_fd: int  # read end, handed to the pool
+    pidfd: int | None = None  # readable once the process exits
+    run_id: int | None = None
     started: float = 0.0
     deadline: float = 0.0
     timed_out: bool = False
-    buffer: bytearray = field(default_factory=bytearray)
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,22 @@ class Config:
 
 
 class Zygote:
-    def __init__(self, config: Config, in_fd: int, out_fd: int, devnull: int) -> None:
+    """Forks and watches children; never reads or writes a job or a result itself.
+
+    The pool gets each child's two pipe ends over the control socket (SCM_RIGHTS) and
+    talks to the child directly, so no learner's code or output ever sits in the
+    zygote's memory, and so none can be inherited by the children it forks later.
+    """
+
+    def __init__(self, config: Config, control: socket.socket, devnull: int) -> None:
         self.config = config
-        self.in_fd = in_fd
-        self.out_fd = out_fd
+        self.control = control
         self.devnull = devnull
         self.facades: Mapping[str, Facade] = build_facades()
         self.readable_paths = os_layers.default_readable_paths()
         self.idle: deque[Child] = deque()
-        self.running: dict[int, Child] = {}  # result fd -> child
-        self.jobs: deque[dict[str, Any]] = deque()
+        self.running: dict[int, Child] = {}  # pid -> child
         self.selector = selectors.DefaultSelector()
-        self.inbox = FrameBuffer()
         self.expected_active: frozenset[str] = frozenset()  # layers the start-up probe verified
 
     # -- children -------------------------------------------------------------------------
@@ -104,19 +109,19 @@ class Zygote:
                 os._exit(code)
         os.close(job_r)
         os.close(result_w)
-        return Child(pid=pid, job_fd=job_w, result_fd=result_r)
+        return Child(pid=pid, job_fd=job_w, result_fd=result_r, pidfd=_pidfd(pid))
 
     def _child_main(self, job_fd: int, result_fd: int) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for target in (0, 1, 2):
             os.dup2(self.devnull, target)
-        # Keep only this child's two pipes: never another child's, never the zygote's channel.
+        # Keep only this child's two pipes: never another child's, never the control socket.
         low, high = sorted((job_fd, result_fd))
         os.closerange(3, low)
         os.closerange(low + 1, high)
         os.closerange(high + 1, 1 << 20)
         job = read_frame(job_fd)
-        if job is None:  # the zygote is shutting down
+        if job is None:  # the pool or the zygote closed the pipe: nothing to run
             return
         limits = job["limits"]
         statuses = os_layers.apply_child(
@@ -140,60 +145,41 @@ class Zygote:
             frame = encode_frame({"result": _crash(f"result could not be encoded: {exc}")})
         write_all(result_fd, frame)
 
-    def dispatch(self, job: dict[str, Any]) -> None:
+    def start(self, run_id: int, timeout_s: float) -> None:
+        """Hand a waiting child's pipes to the pool and start its clock."""
         child = self.idle.popleft() if self.idle else self.fork_child()
-        child.job_id = int(job["id"])
+        child.run_id = run_id
         child.started = time.monotonic()
-        child.deadline = child.started + float(job["limits"]["timeout_s"])
-        # A child that died waiting shows up as a closed result pipe, reported below.
-        with contextlib.suppress(OSError):
-            write_all(child.job_fd, encode_frame(job))
+        child.deadline = child.started + timeout_s
+        self.send({"op": "started", "id": run_id, "pid": child.pid},
+                  fds=[child.job_fd, child.result_fd])  # fmt: skip
+        # The pool holds its own copies now; ours would keep the pipes open after it's done.
         os.close(child.job_fd)
-        self.running[child.result_fd] = child
-        self.selector.register(child.result_fd, selectors.EVENT_READ, child)
-
-    def collect(self, child: Child) -> None:
-        data = b""
-        with contextlib.suppress(OSError):
-            data = os.read(child.result_fd, 65536)
-        if data:
-            child.buffer += data
-            if len(child.buffer) <= _RESULT_CAP:
-                return
-            os.kill(child.pid, signal.SIGKILL)
-        self.selector.unregister(child.result_fd)
         os.close(child.result_fd)
-        del self.running[child.result_fd]
-        self.report(child, self.outcome(child))
+        self.running[child.pid] = child
+        if child.pidfd is not None:
+            self.selector.register(child.pidfd, selectors.EVENT_READ, child)
 
-    def outcome(self, child: Child) -> dict[str, Any]:
-        result = None
-        try:
-            frames = FrameBuffer(_RESULT_CAP).feed(bytes(child.buffer))
-            if frames and isinstance(frames[0], dict):
-                result = frames[0].get("result")
-        except (FrameError, ValueError):
-            result = None
-        if result is not None:
-            # The answer is in; make sure the process is gone before we reap it.
-            _kill(child.pid)
-            os.waitpid(child.pid, 0)
-            return dict(result)
-        status = _reap(child.pid)
-        if child.timed_out:
-            return {"status": "timeout"}
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            if sig == signal.SIGXCPU:
-                return {"status": "timeout"}
-            return _crash(f"killed by {signal.Signals(sig).name}")
-        if len(child.buffer) > _RESULT_CAP:
-            return _crash("the run produced more result data than allowed")
-        return _crash(f"the run ended without a result (exit code {os.WEXITSTATUS(status)})")
-
-    def report(self, child: Child, result: dict[str, Any]) -> None:
-        result["wall_ms"] = round((time.monotonic() - child.started) * 1000, 3)
-        write_all(self.out_fd, encode_frame({"id": child.job_id, "result": result}))
+    def reap(self, child: Child, *, block: bool) -> bool:
+        """Report a finished child's exit to the pool. False if it is still running."""
+        pid, status, usage = os.wait4(child.pid, 0 if block else os.WNOHANG)
+        if pid == 0:
+            return False
+        if child.pidfd is not None:
+            self.selector.unregister(child.pidfd)
+            os.close(child.pidfd)
+        del self.running[child.pid]
+        exit_info: dict[str, Any] = {
+            "op": "exited",
+            "id": child.run_id,
+            "timed_out": child.timed_out,
+            "wall_ms": round((time.monotonic() - child.started) * 1000, 3),
+            "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3),
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        }
+        self.send(exit_info)
+        return True
 
     def enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -202,37 +188,61 @@ class Zygote:
                 child.timed_out = True
                 _kill(child.pid)
 
+    def kill(self, run_id: int) -> None:
+        for child in self.running.values():
+            if child.run_id == run_id:
+                _kill(child.pid)
+
+    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+        data = json.dumps(message).encode()
+        if fds:
+            socket.send_fds(self.control, [data], fds)
+        else:
+            self.control.sendall(data)
+
     # -- main loop ------------------------------------------------------------------------
 
     def serve(self) -> None:
-        self.selector.register(self.in_fd, selectors.EVENT_READ, None)
+        self.selector.register(self.control, selectors.EVENT_READ, None)
         while True:
             while len(self.idle) < self.config.spare:
                 self.idle.append(self.fork_child())
             deadlines = [c.deadline for c in self.running.values() if not c.timed_out]
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            if any(c.pidfd is None for c in self.running.values()):
+                timeout = 0.005 if timeout is None else min(timeout, 0.005)  # no pidfds: poll
             for key, _ in self.selector.select(timeout):
                 if key.data is None:
-                    if not self.read_jobs():
+                    if not self.handle_requests():
                         return
                 else:
-                    self.collect(key.data)
+                    self.reap(key.data, block=True)
+            for child in [c for c in self.running.values() if c.pidfd is None]:
+                self.reap(child, block=False)
             self.enforce_deadlines()
-            while self.jobs:
-                self.dispatch(self.jobs.popleft())
 
-    def read_jobs(self) -> bool:
-        data = os.read(self.in_fd, 1 << 20)
+    def handle_requests(self) -> bool:
+        data = self.control.recv(65536)
         if not data:
-            return False  # the pool closed our input: shut down
-        for frame in self.inbox.feed(data):
-            self.jobs.append(frame)
+            return False  # the pool closed the control socket: shut down
+        request = json.loads(data)
+        if request.get("op") == "start":
+            self.start(int(request["id"]), float(request["timeout_s"]))
+        elif request.get("op") == "kill":
+            self.kill(int(request["id"]))
         return True
 
     def shutdown(self) -> None:
         for child in [*self.idle, *self.running.values()]:
             _kill(child.pid)
             _reap(child.pid)
+
+
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None  # an old kernel: the loop polls instead
 
 
 def _kill(pid: int) -> None:
@@ -257,21 +267,19 @@ def _crash(detail: str) -> dict[str, Any]:
 
 def main() -> None:
     config = Config.from_json(sys.argv[1])
+    control = socket.socket(fileno=int(sys.argv[2]))
     # Terminal signals are for the bot; the zygote dies with it instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    # Private copies of the channel; fds 0 and 1 point at /dev/null so a stray print
-    # (ours or a library's) can never corrupt the frames.
-    in_fd, out_fd = os.dup(0), os.dup(1)
+    # Nothing is read from or written to the standard streams: point them at /dev/null.
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     if not config.policy:
-        import socket  # noqa: F401  - test mode: let unrestricted code reach these
-        import subprocess  # noqa: F401
+        import subprocess  # noqa: F401  - test mode: unrestricted code may reach it
 
     statuses = os_layers.prepare_zygote(config.layers)
-    zygote = Zygote(config, in_fd, out_fd, devnull)
+    zygote = Zygote(config, control, devnull)
     # Warm every lazy import and code path once, in trusted code, before forking.
     execute_job(
         {"code": _WARM_UP, "limits": {"output_bytes": 4096, "output_lines": 50,
@@ -284,12 +292,13 @@ def main() -> None:
     zygote.expected_active = frozenset(s.name for s in statuses if s.active and s.name != "netns")
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
-    hello = {
-        "hello": True,
-        "pid": os.getpid(),
-        "layers": [{"name": s.name, "active": s.active, "detail": s.detail} for s in statuses],
-    }
-    write_all(out_fd, encode_frame(hello))
+    zygote.send(
+        {
+            "op": "hello",
+            "pid": os.getpid(),
+            "layers": [{"name": s.name, "active": s.active, "detail": s.detail} for s in statuses],
+        }
+    )
     try:
         zygote.serve()
     finally:

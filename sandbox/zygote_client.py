@@ -1,0 +1,205 @@
+"""The pool's side of one zygote process: start it, ask it for children, hear them exit.
+
+The control channel is a SOCK_SEQPACKET unix socket: one small JSON message per packet,
+and each started child's two pipe ends travel with its message as SCM_RIGHTS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+# Variables the zygote may inherit: nothing of the bot. OpenBLAS core settings stay because
+# some CPUs compute wrong results without them.
+_PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL", "TZ")
+_START_TIMEOUT_S = 60.0
+_PACKET = 65536
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class LayerReport:
+    name: str
+    active: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChildPipes:
+    pid: int
+    job_fd: int  # write the job here, then close it
+    result_fd: int  # read the result here until end of file
+
+
+class ZygoteClient:
+    def __init__(
+        self, process: asyncio.subprocess.Process, control: socket.socket, layers: list[LayerReport]
+    ) -> None:
+        self.process = process
+        self.control = control
+        self.layers = layers
+        self._started: dict[int, asyncio.Future[ChildPipes]] = {}
+        self._exited: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._open = True
+        asyncio.get_running_loop().add_reader(control.fileno(), self._on_readable)
+
+    @property
+    def alive(self) -> bool:
+        return self._open and self.process.returncode is None
+
+    def begin(
+        self, run_id: int, timeout_s: float
+    ) -> tuple[asyncio.Future[ChildPipes], asyncio.Future[dict[str, Any]]]:
+        """Ask for a child for this run; the futures resolve when it starts and exits.
+        The zygote starts the run's clock when it hands the child over."""
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[ChildPipes] = loop.create_future()
+        exited: asyncio.Future[dict[str, Any]] = loop.create_future()
+        if not self.alive:
+            raise SandboxUnavailable("the sandbox process stopped")
+        self._started[run_id] = started
+        self._exited[run_id] = exited
+        self._send({"op": "start", "id": run_id, "timeout_s": timeout_s})
+        return started, exited
+
+    def forget(self, run_id: int) -> None:
+        """The caller is gone: kill the child if it still runs, drop its futures."""
+        self._started.pop(run_id, None)
+        self._exited.pop(run_id, None)
+        if self.alive:
+            self._send({"op": "kill", "id": run_id})
+
+    def _send(self, message: dict[str, Any]) -> None:
+        try:
+            self.control.send(json.dumps(message).encode())
+        except OSError as exc:
+            self._close(f"the sandbox control channel failed: {exc}")
+            raise SandboxUnavailable(str(exc)) from exc
+
+    def _on_readable(self) -> None:
+        while self._open:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.control, _PACKET, 2)
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                self._close(f"the sandbox control channel failed: {exc}")
+                return
+            if not data:
+                self._close("the sandbox process stopped")
+                return
+            self._dispatch(data, fds)
+
+    def _dispatch(self, data: bytes, fds: list[int]) -> None:
+        try:
+            message = json.loads(data)
+            run_id = int(message["id"])
+        except (ValueError, KeyError, TypeError):
+            log.error("the sandbox zygote sent a malformed message")
+            _close_fds(fds)
+            return
+        if message.get("op") == "started":
+            started = self._started.pop(run_id, None)
+            if started is None or started.done() or len(fds) != 2:
+                _close_fds(fds)  # the caller gave up meanwhile
+                return
+            started.set_result(ChildPipes(int(message["pid"]), fds[0], fds[1]))
+        elif message.get("op") == "exited":
+            exited = self._exited.pop(run_id, None)
+            if exited is not None and not exited.done():
+                exited.set_result(message)
+
+    def _close(self, reason: str) -> None:
+        if not self._open:
+            return
+        self._open = False
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_reader(self.control.fileno())
+        futures: list[asyncio.Future[Any]] = [*self._started.values(), *self._exited.values()]
+        for future in futures:
+            if not future.done():
+                future.set_exception(SandboxUnavailable(reason))
+        self._started.clear()
+        self._exited.clear()
+
+    async def stop(self) -> None:
+        self._close("the sandbox is closing")
+        self.control.close()  # the zygote sees end of file, kills its children and exits
+        try:
+            await asyncio.wait_for(self.process.wait(), timeout=5)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+    def kill(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+
+
+async def spawn_zygote(config: dict[str, Any]) -> ZygoteClient:
+    """Start a zygote with a fresh exec and a scrubbed environment; wait for its hello."""
+    env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
+    env.update(
+        PATH="/usr/bin:/bin",
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    bootstrap = (
+        f"import sys; sys.path.insert(0, {_PROJECT_ROOT!r}); "
+        "from sandbox.zygote import main; main()"
+    )
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-I", "-c", bootstrap, json.dumps(config), str(theirs.fileno()),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            cwd="/",
+            start_new_session=True,  # Ctrl-C in the bot's terminal is for the bot
+        )  # fmt: skip
+    finally:
+        theirs.close()
+    ours.setblocking(False)
+    loop = asyncio.get_running_loop()
+    try:
+        data = await asyncio.wait_for(loop.sock_recv(ours, _PACKET), timeout=_START_TIMEOUT_S)
+        hello = json.loads(data) if data else None
+    except (TimeoutError, ValueError, OSError) as exc:
+        hello = None
+        log.error("the sandbox process did not start: %r", exc)
+    if not isinstance(hello, dict) or hello.get("op") != "hello":
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+        ours.close()
+        raise SandboxUnavailable("the sandbox process did not start (see the log above)")
+    layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]))
+              for x in hello.get("layers", [])]  # fmt: skip
+    for layer in layers:
+        if not layer.active and layer.detail != "disabled by configuration":
+            log.warning("sandbox OS layer %s is not active: %s", layer.name, layer.detail)
+    return ZygoteClient(process, ours, layers)
+
+
+def _close_fds(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
