@@ -3,31 +3,16 @@ locked and unknown lessons are refused with a friendly message."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.core import Learner, LessonLocked, TutorCore, UnknownLesson
 from bot.core.unlocking import unlocked_ids
 from bot.store import LessonProgress, SqliteStore
 from lessons import Course, load_course
-from sandbox import Limits, Sandbox
+from sandbox import Sandbox
 
 COURSE = load_course()
 ADA = Learner("guild:1", "ada", "Ada")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db") as opened:
-        yield opened
-
-
-@pytest.fixture
-async def core(store: SqliteStore) -> AsyncIterator[TutorCore]:
-    async with Sandbox(workers=2, limits=Limits(timeout_s=2.0)) as sandbox:
-        yield TutorCore(store, sandbox, COURSE)
 
 
 async def pass_lesson(core: TutorCore, learner: Learner, number: int) -> None:

@@ -5,35 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.core import Learner, SolutionNotAvailable, TutorCore, UnknownLesson
 from bot.core.export import COLUMNS
 from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig
-from bot.store import SqliteStore
 from lessons import load_course
-from sandbox import Limits, Sandbox
 
 COURSE = load_course()
 FIRST, SECOND, THIRD = COURSE.lessons[:3]
 ADA = Learner("guild:1", "ada", "Ada")
 BOB = Learner("guild:1", "bob", "=Bob")  # a formula-looking name, for the CSV
 MOD = "mod:99"
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db") as opened:
-        yield opened
-
-
-@pytest.fixture
-async def core(store: SqliteStore) -> AsyncIterator[TutorCore]:
-    async with Sandbox(workers=2, limits=Limits(timeout_s=2.0)) as sandbox:
-        yield TutorCore(store, sandbox, COURSE, solution_after_failures=2)
 
 
 async def test_learner_report_shows_standing_attempts_and_last_code(core: TutorCore) -> None:

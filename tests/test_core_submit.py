@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -25,18 +23,6 @@ COURSE = load_course()
 FIRST, SECOND = COURSE.lessons[0], COURSE.lessons[1]
 WRONG_FIRST = FIRST.fixtures[0]  # a typical wrong answer, failing a named check
 ADA = Learner("guild:1", "ada", "Ada")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db") as opened:
-        yield opened
-
-
-@pytest.fixture
-async def core(store: SqliteStore) -> AsyncIterator[TutorCore]:
-    async with Sandbox(workers=2, limits=Limits(timeout_s=2.0)) as sandbox:
-        yield TutorCore(store, sandbox, COURSE, solution_after_failures=2)
 
 
 async def test_a_pass_is_recorded_and_opens_the_next_lesson(

@@ -5,16 +5,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.console import ConsoleSession, LineReader, Style
 from bot.core import Learner, TutorCore
-from bot.store import SqliteStore
 from lessons import load_course
-from sandbox import Sandbox
 
 COURSE = load_course()
 FIRST = COURSE.lessons[0]
@@ -22,9 +19,8 @@ ADA = Learner("local", "ada", "Ada")
 
 
 @pytest.fixture
-async def core(tmp_path: Path) -> AsyncIterator[TutorCore]:
-    async with SqliteStore(tmp_path / "t.db") as store, Sandbox(workers=2) as sandbox:
-        yield TutorCore(store, sandbox, COURSE, solution_after_failures=1)
+def solution_after_failures() -> int:
+    return 1  # `core` (tests/conftest.py) opens the solution after one wrong answer
 
 
 async def session(core: TutorCore, script: str) -> str:
