@@ -187,3 +187,13 @@ async def test_a_submission_cancelled_mid_grading_records_nothing(store: SqliteS
         assert not core.is_grading(ADA)
         assert await store.attempts("guild:1", "ada") == []
         assert (await core.submit(ADA, FIRST.solution)).verdict.passed
+
+
+async def test_text_with_lone_surrogates_is_graded_and_stored(
+    core: TutorCore, store: SqliteStore
+) -> None:
+    # What undecodable bytes become on argv or stdin, or an escaped surrogate in JSON.
+    outcome = await core.submit(ADA, "# caf\udce9 \ud800\n" + FIRST.solution)
+    assert outcome.verdict.passed
+    (attempt,) = await store.attempts("guild:1", "ada")
+    assert attempt.code.startswith("# caf\ufffd \ufffd\n")

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.console import ConsoleSession, LineReader, Style
 from bot.core import Learner, TutorCore
 from lessons import load_course
+from sandbox import SandboxUnavailable
 
 COURSE = load_course()
 FIRST = COURSE.lessons[0]
@@ -86,3 +88,28 @@ async def test_our_own_failure_is_an_apology_with_an_id(
     assert match, out
     assert any(match[1] in r.getMessage() and r.exc_info for r in caplog.records)
     assert "Bye!" in out
+
+
+class NoSandbox:
+    """Stands in for a sandbox that cannot start on this machine."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    async def __aenter__(self) -> NoSandbox:
+        raise SandboxUnavailable("the sandbox process did not start")
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def test_local_says_plainly_when_the_sandbox_cannot_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("bot.commands.local.Sandbox", NoSandbox)
+    monkeypatch.setattr("sys.stdin", io.StringIO("next\n"))
+    args = ["local", "--db", str(tmp_path / "t.db"), "--name", "ada"]
+    assert main(["--env-file", "/nonexistent/.env", *args]) == 1
+    err = capsys.readouterr().err
+    assert "error: the sandbox that runs your code cannot start: the sandbox process did not" in err
+    assert "`python -m bot doctor`" in err and "Traceback" not in err

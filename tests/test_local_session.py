@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lessons import load_course
 
 COURSE = load_course()
@@ -118,3 +120,35 @@ def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> Non
     result = run_local(tmp_path, "next\n", "local", "--db", str(db))
     assert result.returncode == 2
     assert "schema version 999" in result.stderr and "Upgrade Gradient Tutor" in result.stderr
+
+
+def test_an_unusable_database_path_is_one_clear_line(tmp_path: Path) -> None:
+    for db in (tmp_path, tmp_path / "not-a-database.txt"):
+        (tmp_path / "not-a-database.txt").write_text("my notes\n" * 20, encoding="utf-8")
+        result = run_local(tmp_path, "next\n", "local", "--db", str(db))
+        assert result.returncode == 2
+        assert f"error: Can't open the database {db}:" in result.stderr
+        assert "Traceback" not in result.stderr and "Welcome" not in result.stdout
+
+
+@pytest.mark.parametrize("stdin_errors", ["strict", "surrogateescape"])
+def test_bytes_that_are_not_utf8_in_a_paste_are_graded_not_a_crash(
+    tmp_path: Path, stdin_errors: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "FORCE_COLOR")}
+    # Python reads stdin strictly under most UTF-8 locales, with escapes under C/POSIX.
+    env["PYTHONIOENCODING"] = f"utf-8:{stdin_errors}"
+    # A file saved in Latin-1, piped in: its "é" is not UTF-8.
+    script = b"next\n# caf\xe9, my answer\n" + FIRST.solution.encode() + b"```\nprogress\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "local", "--db", str(tmp_path / "t.db"), "--name", "ada"],
+        input=script,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    out = result.stdout.decode("utf-8", "replace")
+    assert result.returncode == 0, result.stderr
+    assert "went wrong" not in out and b"Traceback" not in result.stderr
+    in_order(out, "Lesson 1: Passed", f"ada: 1 of {TOTAL} lessons", "Bye!")

@@ -8,7 +8,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.store import SchemaTooNew, SqliteStore
+from bot.store import CannotOpen, SchemaTooNew, SqliteStore
 from bot.store.connection import connect
 from bot.store.migrate import Migration, load_migrations, migrate, split_statements
 
@@ -111,6 +111,21 @@ async def test_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> N
     assert "Upgrade Gradient Tutor" in str(caught.value)
     assert user_version(path) == NEWEST + 1
     assert tables(path) == {"from_the_future"}
+
+
+async def test_a_file_that_cannot_be_a_database_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(CannotOpen) as caught:
+        await SqliteStore(tmp_path).open()  # a folder
+    assert f"Can't open the database {tmp_path}: unable to open database file" in str(caught.value)
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"not SQLite at all\n" * 10)
+    with pytest.raises(CannotOpen) as caught:
+        await SqliteStore(notes).open()
+    assert "file is not a database" in str(caught.value)
+    assert "DATABASE_PATH (or --db)" in str(caught.value)
+    assert notes.read_bytes() == b"not SQLite at all\n" * 10
 
 
 async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from bot.console import ConsoleSession, LineReader, Style
 from bot.core import LOCAL_SCOPE, Learner, TutorCore
+from bot.core.text import valid_unicode
 from bot.plots import Plotter
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
-from sandbox import Limits, Sandbox
+from sandbox import Limits, Sandbox, SandboxUnavailable
 
 NAME = "local"
 HELP = "Take the course in this terminal (no Discord needed); progress is saved."
@@ -95,6 +96,13 @@ async def _run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except SandboxUnavailable as error:
+        print(
+            f"error: the sandbox that runs your code cannot start: {error}. "
+            "`python -m bot doctor` shows what this machine provides.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _local_learner(name: str | None) -> Learner:
@@ -103,4 +111,5 @@ def _local_learner(name: str | None) -> Learner:
             name = getpass.getuser()
         except (KeyError, OSError):  # no login name in some containers
             name = "learner"
+    name = valid_unicode(name)  # argv bytes that are not UTF-8 can't be stored as they are
     return Learner(scope=LOCAL_SCOPE, user_id=name, display_name=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import sys
 import threading
 from collections.abc import Callable
@@ -20,7 +21,13 @@ class LineReader:
     """
 
     def __init__(self, stream: TextIO | None = None, *, interactive: bool | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stdin
+        if stream is None:
+            stream = sys.stdin
+            if isinstance(stream, io.TextIOWrapper):
+                # A file saved in another encoding and piped in: its odd bytes become U+FFFD
+                # rather than an exception that ends the session.
+                stream.reconfigure(errors="replace")
+        self.stream = stream
         if interactive is None:
             interactive = self.stream is sys.stdin and _isatty(self.stream)
         self.interactive = interactive

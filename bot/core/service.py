@@ -23,6 +23,7 @@ from bot.core.errors import (
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
 from bot.core.scope_config import ScopeConfig, ScopeConfigs
+from bot.core.text import valid_unicode
 from bot.core.unlocking import lesson_after, lesson_before, unlocked_ids
 from bot.core.views import (
     HintView,
@@ -123,7 +124,7 @@ class TutorCore:
             raise AlreadyGrading()
         self._grading.add(key)  # no await since the check: claiming the slot is atomic
         try:
-            extraction = extract_code(text, require_fence=require_fence)
+            extraction = extract_code(valid_unicode(text), require_fence=require_fence)
             if extraction.code is None:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)

@@ -1,6 +1,6 @@
 """Learners' progress, attempts and settings, kept in SQLite behind a small interface."""
 
-from bot.store.errors import SchemaTooNew, StoreError, UnknownLearner
+from bot.store.errors import CannotOpen, SchemaTooNew, StoreError, UnknownLearner
 from bot.store.interface import Store
 from bot.store.records import (
     MAX_STORED_CODE_CHARS,
@@ -21,6 +21,7 @@ __all__ = [
     "MAX_STORED_CODE_CHARS",
     "AttemptRecord",
     "AuditEntry",
+    "CannotOpen",
     "FailingCheck",
     "LeaderboardRow",
     "LeaderboardSlice",

@@ -8,12 +8,15 @@ So every use of the connection, read or write, holds one asyncio lock.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot.store.errors import CannotOpen
 
 # Another process (a second bot, or the terminal on the same file) may hold the write
 # lock briefly; wait for it rather than failing the learner's submission.
@@ -23,20 +26,40 @@ Params = Sequence[Any] | Mapping[str, Any]
 
 
 async def connect(path: str | Path) -> aiosqlite.Connection:
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Open the file, creating it and its folders; CannotOpen says why it can't be used."""
+    try:
+        # Tried first on a plain thread: when aiosqlite fails to open a file, its worker
+        # thread outlives the event loop and dies with a traceback of its own.
+        await asyncio.to_thread(_create_and_try, str(path))
+    except (OSError, sqlite3.Error) as error:
+        raise CannotOpen(path, _reason(error)) from error
     # isolation_level=None: we write BEGIN/COMMIT ourselves, nothing implicit.
     db = await aiosqlite.connect(str(path), isolation_level=None)
     try:
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        # The first statement that reads the file: a file that is not SQLite fails here.
         await db.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed attempt survives power loss, not only a crash of the bot.
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
-    except BaseException:
+    except BaseException as error:
         await db.close()
+        if isinstance(error, sqlite3.Error):
+            raise CannotOpen(path, _reason(error)) from error
         raise
     return db
+
+
+def _create_and_try(path: str) -> None:
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sqlite3.connect(path).close()
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
 
 
 class Connection:

@@ -20,5 +20,16 @@ class SchemaTooNew(StoreError):
         )
 
 
+class CannotOpen(StoreError):
+    """The file can't be opened as a database: a directory, no permission, not SQLite."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Can't open the database {path}: {reason}. Point DATABASE_PATH (or --db) at "
+            "a file you can write, or at a new one."
+        )
+
+
 class UnknownLearner(StoreError):
     """A write names a learner the store has never seen."""
