@@ -18,7 +18,13 @@ from lessons.loading import Fixture
 from lessons.verdict import NOT_ATTEMPTED, Verdict
 
 DEFAULT_SEEDS = (1, 2, 3)
-_LATEX = re.compile(r"\$\$|\\\(|\\\[|\\frac|\\sum")
+# Discord shows LaTeX as raw source: $$...$$, $...$, \(...\), \[...\] and commands like \frac.
+_LATEX = re.compile(
+    r"\$\$|\$[^$\s][^$\n]*\$|\\[(\[]|\\(?:frac|sum|prod|cdot|partial|nabla|sqrt|mathbf|mathrm"
+    r"|hat|times|left|right|alpha|eta|theta|sigma|lambda)\b"
+)
+# Markdown Discord does not render: headings below ###, and tables.
+_NOT_DISCORD = re.compile(r"^#{4,} |^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
 
 
 @dataclass
@@ -66,8 +72,11 @@ def _static_problems(lesson: Lesson, seeds: Sequence[int]) -> list[str]:
         problems.append("needs at least two hints")
     if not lesson.explanation.strip() or not lesson.task.strip():
         problems.append("the explanation and the task must not be empty")
-    if _LATEX.search(lesson.explanation + lesson.task):
+    texts = "\n".join([lesson.explanation, lesson.task, *lesson.hints])
+    if _LATEX.search(texts):
         problems.append("uses LaTeX, which Discord does not render")
+    if _NOT_DISCORD.search(texts):
+        problems.append("uses a #### heading or a table, which Discord does not render")
     if not lesson.fixtures:
         problems.append("has no fixtures of typical wrong submissions")
     if lesson.trains and not {"loss_before", "loss_after"} <= set(lesson.metrics):

@@ -57,3 +57,25 @@ async def test_broken_reference_and_too_few_hints_are_reported(sandbox: Sandbox)
     report = await validate_lesson(lesson, sandbox, seeds=(1,))
     assert "needs at least two hints" in report.problems
     assert any("reference solution of 'how-models-learn' failed" in p for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    ("part", "text", "problem"),
+    [
+        ("explanation", "The loss is $L = \\frac{1}{n} \\sum e^2$.", "uses LaTeX"),
+        ("task", "Compute \\(w - \\eta g\\).", "uses LaTeX"),
+        ("hints", "The slope is $\\partial L / \\partial w$.", "uses LaTeX"),
+        ("explanation", "#### A deep heading", "uses a #### heading or a table"),
+        ("task", "| name | shape |\n|---|---|\n| W1 | (3, 4) |", "uses a #### heading or a table"),
+    ],
+)
+@pytest.mark.asyncio(loop_scope="module")
+async def test_text_discord_cannot_render_is_reported(
+    part: str, text: str, problem: str, sandbox: Sandbox
+) -> None:
+    if part == "hints":
+        lesson = dataclasses.replace(LESSON, hints=[*LESSON.hints, text])
+    else:
+        lesson = dataclasses.replace(LESSON, **{part: getattr(LESSON, part) + "\n\n" + text})
+    report = await validate_lesson(lesson, sandbox, seeds=(1,))
+    assert report.problems == [f"{problem}, which Discord does not render"]
