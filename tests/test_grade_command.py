@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import main
 from lessons import load_course
+from sandbox import RunResult, Sandbox
 
 SEED_LESSON = load_course().get("how-models-learn")
 NO_ENV = ["--env-file", "/nonexistent/.env"]
@@ -97,3 +100,58 @@ def test_unreadable_file_is_a_usage_error(
 ) -> None:
     assert _grade("how-models-learn", str(tmp_path / "missing.py")) == 2
     assert "can't read" in capsys.readouterr().err
+
+
+def test_every_python_fence_style_is_graded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    solution = SEED_LESSON.solution
+    messages = {
+        "python3-and-trailing-spaces.md": f"my try:\n```python3   \n{solution}```\n",
+        "py.md": f"```py\n{solution}```",
+        "untagged.md": f"```\n{solution}```\nthanks",
+        "split.md": "first:\n```python\n"
+        + solution.replace("\n\n\n", "\n```\nthen:\n```python\n", 1)
+        + "```\n",
+    }
+    paths = []
+    for name, text in messages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    assert _grade("how-models-learn", *paths, "--json") == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(row["file"], row["status"]) for row in rows] == [(p, "passed") for p in paths]
+
+
+class OverlapOnly:
+    """The real sandbox, except that a learner's run waits until another learner's run has
+    started: if `grade` ran files one after another, the first would wait in vain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._sandbox = Sandbox(*args, **kwargs)
+        self._started = 0
+        self._all_started = asyncio.Event()
+
+    async def __aenter__(self) -> OverlapOnly:
+        await self._sandbox.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._sandbox.__aexit__(*exc)
+
+    async def run(self, code: str, **kwargs: Any) -> RunResult:
+        if code != SEED_LESSON.solution:  # the reference runs beside every file
+            self._started += 1
+            if self._started == 2:
+                self._all_started.set()
+            await asyncio.wait_for(self._all_started.wait(), timeout=30)
+        return await self._sandbox.run(code, **kwargs)
+
+
+def test_files_are_graded_concurrently(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("bot.commands.grade.Sandbox", OverlapOnly)
+    assert _grade("4", str(files["uphill"]), str(files["broken"]), "--json") == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["status"] for row in rows] == ["failed", "syntax_error"]
