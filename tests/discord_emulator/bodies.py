@@ -25,7 +25,29 @@ def error(status: int, message: str, code: int = 0) -> web.Response:
 
 
 def invalid_form_body(problems: list[str]) -> web.Response:
-    return ok({"message": "Invalid Form Body", "code": 50035, "errors": problems}, status=400)
+    """Discord's shape: errors keyed by field, each with `_errors` (discord.py flattens them)."""
+    errors: Json = {}
+    for problem in problems:
+        where, _, message = problem.partition(": ")
+        errors.setdefault(where, {"_errors": []})["_errors"].append(
+            {"code": "BASE_TYPE_BAD_LENGTH", "message": message}
+        )
+    return ok({"message": "Invalid Form Body", "code": 50035, "errors": errors}, status=400)
+
+
+def unknown_reference() -> web.Response:
+    """A reply to a message that no longer exists (unless `fail_if_not_exists` is false)."""
+    unknown = {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}
+    errors = {"message_reference": {"_errors": [unknown]}}
+    return ok({"message": "Invalid Form Body", "code": 50035, "errors": errors}, status=400)
+
+
+def missing_permissions() -> web.Response:
+    return error(403, "Missing Permissions", 50013)
+
+
+def cannot_message_user() -> web.Response:
+    return error(403, "Cannot send messages to this user", 50007)
 
 
 def unknown_message() -> web.Response:

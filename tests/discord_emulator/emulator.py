@@ -105,7 +105,7 @@ class DiscordEmulator:
 
     async def send_dm(self, author: Json, content: str) -> Json:
         """A direct message to the bot (no guild; DMs carry content even without the intent)."""
-        channel_id = self.state.dm_channels.setdefault(int(author["id"]), self.state.ids.next())
+        channel_id = self.state.dm_channel(int(author["id"]))
         message = payloads.message(self.state.ids.next(), channel_id, author, content)
         self.state.messages[int(message["id"])] = message
         await self.gateway.dispatch("MESSAGE_CREATE", message)
@@ -117,6 +117,14 @@ class DiscordEmulator:
         stored["edited_timestamp"] = payloads.now()
         await self.gateway.dispatch("MESSAGE_UPDATE", self._as_delivered(stored))
         return stored
+
+    async def delete_message(self, message: Json) -> None:
+        """The author (or a moderator) deletes a message."""
+        self.state.messages.pop(int(message["id"]), None)
+        event = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            event["guild_id"] = message["guild_id"]
+        await self.gateway.dispatch("MESSAGE_DELETE", event)
 
     async def slash(
         self,
@@ -207,6 +215,15 @@ class DiscordEmulator:
         return await self.state.wait_until(
             lambda: record.callbacks[0] if record.callbacks else None, timeout
         )
+
+    def dms_to(self, user: Json) -> list[Json]:
+        """What the bot sent `user` in direct messages."""
+        channel_id = self.state.dm_channels.get(int(user["id"]))
+        return [
+            m
+            for m in self.state.messages.values()
+            if int(m["channel_id"]) == channel_id and m["author"]["id"] == self.state.bot_user["id"]
+        ]
 
     def reactions_on(self, message: Json) -> list[str]:
         return [emoji for _, mid, emoji in self.state.reactions if mid == int(message["id"])]

@@ -54,31 +54,60 @@ async def started_emulator() -> AsyncIterator[DiscordEmulator]:
 async def bot_on_emulator(
     tmp_path: Path, *, env: dict[str, str] | None = None, **bot_options: Any
 ) -> AsyncIterator[Running]:
-    """The bot connected and ready (READY and GUILD_CREATE received, commands registered)."""
+    """A fresh emulator with the bot connected and ready (commands registered)."""
+    async with (
+        started_emulator() as emulator,
+        bot_connected(emulator, tmp_path, env=env, **bot_options) as bot,
+    ):
+        yield Running(emulator, bot)
+
+
+@asynccontextmanager
+async def bot_connected(
+    emulator: DiscordEmulator,
+    tmp_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    **bot_options: Any,
+) -> AsyncIterator[TutorBot]:
+    """The bot connected to `emulator` until the block ends; connecting again with the same
+    `tmp_path` (the same database) is a restart."""
     bot_options.setdefault("submission_cooldown_s", 0.0)
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
     bot_options.setdefault("guild_ready_timeout", 0.05)
-    async with started_emulator() as emulator:
-        settings = emulator_settings(emulator, tmp_path, **(env or {}))
-        async with open_tutor_bot(settings, **bot_options) as bot:
-            runner = asyncio.create_task(bot.start(emulator.token))
-            ready = asyncio.create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait(
-                {runner, ready}, timeout=DEFAULT_WAIT_S, return_when=asyncio.FIRST_COMPLETED
-            )
-            if ready not in done:
-                ready.cancel()
-                if runner in done:
-                    runner.result()  # raises what stopped the bot
-                raise TimeoutError("the bot did not become ready")
-            try:
-                yield Running(emulator, bot)
-                # Every scenario also proves the bot stayed within Discord's limits.
-                assert emulator.state.rejected == [], emulator.state.rejected
-                assert emulator.state.unhandled_routes == [], emulator.state.unhandled_routes
-            finally:
-                await bot.close()
-                await runner
+    settings = emulator_settings(emulator, tmp_path, **(env or {}))
+    async with open_tutor_bot(settings, **bot_options) as bot:
+        runner = asyncio.create_task(bot.start(emulator.token))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {runner, ready}, timeout=DEFAULT_WAIT_S, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if runner in done:
+                runner.result()  # raises what stopped the bot
+            raise TimeoutError("the bot did not become ready")
+        try:
+            yield bot
+            # Every scenario also proves the bot stayed within Discord's limits and that
+            # nothing it sent could ping anyone.
+            assert emulator.state.rejected == [], emulator.state.rejected
+            assert emulator.state.unhandled_routes == [], emulator.state.unhandled_routes
+            assert [b for b in emulator.sent_bodies() if not mentions_disabled(b)] == []
+        finally:
+            await bot.close()
+            await runner
+
+
+def mentions_disabled(body: Json) -> bool:
+    """Whether a message body lets no content mention ping (@everyone, roles, members)."""
+    allowed = body.get("allowed_mentions") or {}
+    return (
+        allowed.get("parse") == []
+        and not allowed.get("users")
+        and not allowed.get("roles")
+        and not allowed.get("replied_user", False)
+    )
 
 
 def fenced(code: str, language: str = "python") -> str:

@@ -13,12 +13,15 @@ from aiohttp import web
 
 from tests.discord_emulator import messages, payloads
 from tests.discord_emulator.bodies import (
+    cannot_message_user,
     error,
     invalid_form_body,
+    missing_permissions,
     no_content,
     ok,
     read_body,
     unknown_message,
+    unknown_reference,
 )
 from tests.discord_emulator.gateway import Gateway
 from tests.discord_emulator.rest_interactions import InteractionApi
@@ -44,6 +47,7 @@ class RestApi:
         msg = "/channels/{channel_id}/messages/{message_id}"
         routes = [
             web.get("/users/@me", self.get_me),
+            web.post("/users/@me/channels", self.open_dm),
             web.get("/oauth2/applications/@me", self.get_application),
             web.put(app + "/commands", self.put_commands),
             web.get(app + "/commands", self.get_commands),
@@ -118,18 +122,28 @@ class RestApi:
 
     # -- channel messages and reactions -------------------------------------------------------
 
+    async def open_dm(self, request: web.Request) -> web.Response:
+        user_id = int((await request.json())["recipient_id"])
+        channel_id = self.state.dm_channel(user_id)
+        recipient = self.state.users[user_id]
+        return ok({"id": str(channel_id), "type": 1, "recipients": [recipient]})
+
     async def create_message(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        if channel_id in self.state.bot_cannot_send:
+            return missing_permissions()
+        if self.state.dm_recipient(channel_id) in self.state.dms_closed:
+            return cannot_message_user()
         body, files = await read_body(request)
         if self.state.refuse(problems := message_problems(body)):
             return invalid_form_body(problems)
-        reference = (body.get("message_reference") or {}).get("message_id")
-        message = messages.create(
-            self.state,
-            int(request.match_info["channel_id"]),
-            body,
-            files,
-            reference=None if reference is None else int(reference),
-        )
+        reference = body.get("message_reference") or {}
+        reference_id = int(reference["message_id"]) if "message_id" in reference else None
+        if reference_id is not None and reference_id not in self.state.messages:
+            if reference.get("fail_if_not_exists", True):
+                return unknown_reference()
+            reference_id = None  # sent as a plain message, as Discord does
+        message = messages.create(self.state, channel_id, body, files, reference=reference_id)
         self.state.sent.append({"kind": "create", "message_id": message["id"], "body": body})
         await self.gateway.dispatch("MESSAGE_CREATE", message)
         return ok(message)
@@ -156,6 +170,10 @@ class RestApi:
 
     async def add_reaction(self, request: web.Request) -> web.Response:
         key = _reaction_key(request)
+        if key[0] in self.state.bot_cannot_send:
+            return missing_permissions()
+        if key[1] not in self.state.messages:
+            return unknown_message()
         if key not in self.state.reactions:
             self.state.reactions.append(key)
         return no_content()

@@ -69,6 +69,8 @@ class EmulatorState:
         self.users: dict[int, Json] = {self.owner_id: self.owner}
         self.roles: list[Json] = []  # besides @everyone
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
+        self.bot_cannot_send: set[int] = set()  # channels the bot sees but may not post in
+        self.dms_closed: set[int] = set()  # users who accept no DMs from the bot
         self.messages: dict[int, Json] = {}
         # Every request body the bot sent to create or edit a message, in order.
         self.sent: list[Json] = []
@@ -107,6 +109,12 @@ class EmulatorState:
             members=[payloads.member(self.bot_user), payloads.member(self.owner)],
             roles=self.roles,
         )
+
+    def dm_channel(self, user_id: int) -> int:
+        return self.dm_channels.setdefault(user_id, self.ids.next())
+
+    def dm_recipient(self, channel_id: int) -> int | None:
+        return next((u for u, c in self.dm_channels.items() if c == channel_id), None)
 
     def refuse(self, problems: list[str]) -> bool:
         """Record limit violations; True when there were any (the request gets a 400)."""
