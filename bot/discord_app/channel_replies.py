@@ -2,14 +2,27 @@
 
 That is what lets a queued notice turn into the verdict, and an edited submission's new
 verdict replace the old one instead of stacking up replies in the channel.
+
+Delivery never raises: a channel the bot may not post in sends the answer to the learner by
+DM instead (saying what permission is missing); a submission deleted before its verdict was
+ready gets no reply (the attempt is still recorded); anything else is logged.
 """
 
 from __future__ import annotations
+
+import logging
 
 import discord
 
 from bot.discord_app.reply_index import ReplyIndex
 from bot.discord_app.verdicts import VerdictReply
+
+log = logging.getLogger(__name__)
+
+CANNOT_POST = (
+    "I can't post in {channel}: a moderator needs to give me Send Messages, Embed Links, "
+    "Attach Files and Read Message History there. Here is my answer to the code you posted:"
+)
 
 
 class ChannelReplies:
@@ -26,16 +39,30 @@ class ChannelReplies:
         *,
         text: str | None = None,
         verdict: VerdictReply | None = None,
+    ) -> discord.Message | None:
+        """The reply (new or edited), the DM sent instead, or None when nothing could be sent."""
+        try:
+            return await self._in_channel(message, text, verdict)
+        except discord.Forbidden:
+            return await self._by_dm(message, text, verdict)
+        except discord.HTTPException as error:
+            if error.status == 400 and "message_reference" in error.text:
+                log.info("submission %s was deleted before its answer was sent", message.id)
+            else:
+                log.warning("could not answer submission %s: %s", message.id, error)
+            return None
+
+    async def _in_channel(
+        self, message: discord.Message, text: str | None, verdict: VerdictReply | None
     ) -> discord.Message:
         embeds = [verdict.embed] if verdict else []
         view = verdict.view if verdict else discord.ui.View()  # empty: no buttons
-        files = verdict.files if verdict else []
         reply_id = self.index.reply_to(message.id)
         if reply_id is not None:
             previous = message.channel.get_partial_message(reply_id)  # type: ignore[union-attr]
             try:
                 edited = await previous.edit(
-                    content=text, embeds=embeds, view=view, attachments=files
+                    content=text, embeds=embeds, view=view, attachments=_files(verdict)
                 )
             except discord.NotFound:
                 pass  # our reply was deleted: post a new one
@@ -43,7 +70,34 @@ class ChannelReplies:
                 self.index.remember(message.id, edited.id)
                 return edited
         reply = await message.reply(
-            text, embeds=embeds, view=view, files=files, mention_author=False
+            text, embeds=embeds, view=view, files=_files(verdict), mention_author=False
         )
         self.index.remember(message.id, reply.id)
         return reply
+
+    async def _by_dm(
+        self, message: discord.Message, text: str | None, verdict: VerdictReply | None
+    ) -> discord.Message | None:
+        where = getattr(message.channel, "mention", "that channel")
+        intro = CANNOT_POST.format(channel=where)
+        content = f"{intro}\n{text}" if text else intro
+        try:
+            # No buttons: pressed in a DM they would act on the learner's DM progress, not
+            # this server's.
+            return await message.author.send(
+                content, embeds=[verdict.embed] if verdict else [], files=_files(verdict)
+            )
+        except discord.HTTPException as error:  # DMs closed, or Discord refused it
+            log.warning(
+                "could not answer submission %s in its channel or by DM: %s", message.id, error
+            )
+            return None
+
+
+def _files(verdict: VerdictReply | None) -> list[discord.File]:
+    """The verdict's files, rewound: an attempt that failed may already have read them."""
+    if verdict is None:
+        return []
+    for file in verdict.files:
+        file.reset()
+    return verdict.files
