@@ -79,6 +79,11 @@ def _static_problems(lesson: Lesson, seeds: Sequence[int]) -> list[str]:
         problems.append("uses a #### heading or a table, which Discord does not render")
     if not lesson.fixtures:
         problems.append("has no fixtures of typical wrong submissions")
+    for fixture in lesson.fixtures:
+        if not fixture.expect:
+            problems.append(
+                f"fixture {fixture.name} has no '# expect:' line naming the diagnosis it must get"
+            )
     if lesson.trains and not {"loss_before", "loss_after"} <= set(lesson.metrics):
         problems.append("trains, so METRICS must include loss_before and loss_after")
     if len(seeds) >= 2:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from lessons import load_course
+from lessons.course import LESSONS_DIR, read_course
 from lessons.loading import Fixture
 from lessons.validation import validate_lesson
 from sandbox import Sandbox
@@ -31,7 +34,7 @@ def test_seeds_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_fixture_that_passes_is_reported(sandbox: Sandbox) -> None:
-    passing = Fixture("not_wrong_at_all", LESSON.solution, "mse-value", None)
+    passing = Fixture("not_wrong_at_all", LESSON.solution, "mse-value", "summed")
     lesson = dataclasses.replace(LESSON, fixtures=(*LESSON.fixtures, passing))
     report = await validate_lesson(lesson, sandbox, seeds=(1,))
     assert not report.ok
@@ -79,3 +82,25 @@ async def test_text_discord_cannot_render_is_reported(
         lesson = dataclasses.replace(LESSON, **{part: getattr(LESSON, part) + "\n\n" + text})
     report = await validate_lesson(lesson, sandbox, seeds=(1,))
     assert report.problems == [f"{problem}, which Discord does not render"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_fixture_without_an_expected_diagnosis_is_reported(sandbox: Sandbox) -> None:
+    silent = dataclasses.replace(LESSON.fixtures[0], expect=None)
+    lesson = dataclasses.replace(LESSON, fixtures=(silent, *LESSON.fixtures[1:]))
+    report = await validate_lesson(lesson, sandbox, seeds=(1,))
+    assert report.problems == [
+        f"fixture {silent.name} has no '# expect:' line naming the diagnosis it must get"
+    ]
+
+
+def test_a_lesson_folder_that_cannot_be_read_is_a_failure_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "how_models_learn"
+    shutil.copytree(LESSONS_DIR / "how_models_learn", broken)
+    (broken / "task.md").unlink()
+    monkeypatch.setattr("bot.commands.check_lessons.load_course", lambda: read_course(tmp_path))
+    assert main(["--env-file", "/nonexistent/.env", "check-lessons", "--seeds", "1"]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL  the course can't be read: {broken / 'task.md'} is missing" in out

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import sys
 
-from lessons import load_course
+from lessons import Course, load_course
+from lessons.loading import LessonFormatError
 from lessons.validation import DEFAULT_SEEDS, LessonReport, validate_course
 from sandbox import Limits, Sandbox, SandboxUnavailable
 
@@ -31,11 +32,16 @@ def run(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         print("error: --seeds must be at least 1", file=sys.stderr)
         return 2
+    try:
+        course = load_course()
+    except LessonFormatError as exc:
+        print(f"FAIL  the course can't be read: {exc}")
+        return 1
     settings = args.settings
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
         reports = asyncio.run(
-            _check(tuple(range(1, args.seeds + 1)), limits, settings.sandbox_workers)
+            _check(course, tuple(range(1, args.seeds + 1)), limits, settings.sandbox_workers)
         )
     except SandboxUnavailable as exc:
         print(f"error: the sandbox cannot start: {exc}", file=sys.stderr)
@@ -49,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     return 0 if failed == 0 else 1
 
 
-async def _check(seeds: tuple[int, ...], limits: Limits, workers: int) -> list[LessonReport]:
+async def _check(
+    course: Course, seeds: tuple[int, ...], limits: Limits, workers: int
+) -> list[LessonReport]:
     async with Sandbox(workers=workers, limits=limits) as sandbox:
-        return await validate_course(load_course(), sandbox, seeds)
+        return await validate_course(course, sandbox, seeds)
