@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.learners import learner_for
-from bot.discord_app.modals import SubmitModal
+from bot.discord_app.modals import open_submit_form
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.progress import lesson_list_embed
 from bot.discord_app.rendering.text import code_block, truncate
@@ -76,7 +76,7 @@ class LessonCog(commands.GroupCog, group_name="lesson", group_description="The c
         if view.lesson is None:
             await interaction.response.send_message(COURSE_COMPLETE, ephemeral=True)
             return
-        await interaction.response.send_modal(SubmitModal(view.lesson))
+        await open_submit_form(interaction, view.lesson)
 
     @show.autocomplete("lesson")
     @hint.autocomplete("lesson")

@@ -60,3 +60,19 @@ async def test_the_hint_button_gives_the_next_tier(tmp_path: Path) -> None:
         pressed = await running.discord.click(ivy, lesson, f"tutor:hint:{first.id}")
         hint = await running.discord.wait_for_response(pressed)
         assert hint["embeds"][0]["description"] == first.hints[0]
+
+
+async def test_two_learners_with_the_same_form_open_are_both_graded(tmp_path: Path) -> None:
+    first = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path) as running:
+        jan, kit = running.discord.add_member("jan"), running.discord.add_member("kit")
+        forms = []
+        for member in (jan, kit):
+            opened = await running.discord.slash(member, "lesson submit")
+            await running.discord.wait_for_callback(opened)
+            forms.append(opened)
+        # One learner's answer must not close the other's form (discord.py keys open modals
+        # by custom id, which is the same for both).
+        for member, opened in zip((jan, kit), forms, strict=True):
+            submitted = await running.discord.submit_modal(member, opened, {"code": first.solution})
+            assert passed(await running.discord.wait_for_response(submitted))

@@ -48,13 +48,13 @@ class SubmitButton(
         return cls(match["lesson"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord_app.modals import SubmitModal
+        from bot.discord_app.modals import open_submit_form
 
         try:
             learner = learner_for(interaction.user, interaction.guild)
             view = await _bot(interaction).core.show_lesson(learner, self.lesson_id)
             if view.lesson is not None:  # show_lesson always names one; None means no course
-                await interaction.response.send_modal(SubmitModal(view.lesson))
+                await open_submit_form(interaction, view.lesson)
         except Exception as error:
             await reply_with_error(interaction, error)
 
