@@ -13,7 +13,11 @@ from lessons.expect import (
     expect_function,
     expect_loss_went_down,
     expect_value,
+    fmt,
+    is_number,
+    same,
 )
+from sandbox.result import ProbeValue
 
 EXAMPLE = ([1, 2, 3], [1, 2, 5])  # small enough to check by hand in the message
 METRICS = ("loss_before", "loss_after", "w")
@@ -127,7 +131,7 @@ def _loss_before(ctx: Context) -> str | None:
 
 def _gradient(ctx: Context) -> str | None:
     x, y = ctx.data["x"], ctx.data["y"]
-    w, _, w_new = _step(ctx.data)
+    w, grad, w_new = _step(ctx.data)
     error = w * x - y
     mistakes = [
         Mistake(
@@ -149,7 +153,19 @@ def _gradient(ctx: Context) -> str | None:
             "that is the slope after the step. Compute `grad` with the starting `w`.",
         ),
     ]
-    return expect_value(ctx, "grad", mistakes=mistakes)
+    failure = expect_value(ctx, "grad", mistakes=mistakes)
+    got_grad, got_w = ctx.got["grad"], ctx.got["w"]
+    if failure is None or not (_unexplained(got_grad, mistakes) and _number(got_w)):
+        return failure
+    # A loop of many steps: `w` went further downhill than one step, and `grad` is the
+    # flatter slope left over from the last of them.
+    further = (w - float(got_w.value)) * grad > (w - w_new) * grad
+    if further and abs(float(got_grad.value)) < abs(grad):
+        return (
+            f"{failure[:-1]}: that looks like the slope after several steps. Take exactly one "
+            "step: compute `grad` once, from the starting `w`, then `w = w - lr * grad`."
+        )
+    return failure
 
 
 def _weight_step(ctx: Context) -> str | None:
@@ -164,7 +180,25 @@ def _weight_step(ctx: Context) -> str | None:
         Mistake(w, "`w` never changed. Assign the new value back: `w = w - lr * grad`."),
         Mistake(w - grad, "the step ignores the learning rate. Multiply the gradient by `lr`."),
     ]
-    return expect_value(ctx, "w", mistakes=mistakes)
+    failure = expect_value(ctx, "w", mistakes=mistakes)
+    got = ctx.got["w"]
+    if failure is None or not _unexplained(got, mistakes):
+        return failure
+    if (w - float(got.value)) * grad > 0:  # downhill, but not by lr * grad
+        return (
+            f"{failure[:-1]}: `w` moved downhill, but not by one step of `lr * grad`. Use the "
+            f"predefined `lr` (it is {fmt(lr)} on this run) and step once: `w = w - lr * grad`."
+        )
+    return failure
+
+
+def _number(probe: ProbeValue) -> bool:
+    return probe.ok and is_number(probe)
+
+
+def _unexplained(got: ProbeValue, mistakes: list[Mistake]) -> bool:
+    """A number that matches none of the known mistakes: room for a closer diagnosis."""
+    return _number(got) and not any(same(got.value, m.value) for m in mistakes)
 
 
 def _loss_after(ctx: Context) -> str | None:
