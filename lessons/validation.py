@@ -44,7 +44,7 @@ class LessonReport:
         if self.problems:
             return f"{head}: {len(self.problems)} problem(s)"
         return (
-            f"{head}: reference passes on {len(self.seeds)} seeds, "
+            f"{head}: reference passes on {len(self.seeds)} seed{'s' * (len(self.seeds) != 1)}, "
             f"{len(lesson.fixtures)} wrong submissions fail as named, {len(lesson.hints)} hints"
         )
 
