@@ -29,9 +29,8 @@ class LeaderboardCog(commands.Cog):
         await ensure_moderator(interaction)
         assert interaction.guild is not None  # ensure_moderator refuses DMs
         titles = {lesson.id: f"{lesson.number}. {lesson.title}" for lesson in self.bot.core.course}
-        pager = LeaderboardPager(
-            self.bot.core, guild_scope(interaction.guild.id), interaction.user.id, titles
-        )
+        scope, owner = guild_scope(interaction.guild.id), interaction.user.id
+        pager = LeaderboardPager(self.bot.session, self.bot.core, scope, owner, titles)
         embed = await pager.first_page()
         if pager.page_count == 1:
             await interaction.response.send_message(embed=embed, ephemeral=not public)

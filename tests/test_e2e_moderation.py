@@ -12,6 +12,7 @@ import pytest
 from bot.core import Learner, guild_scope
 from bot.core.scope_config import MODERATOR_ROLE
 from bot.discord_app import confirm, leaderboard_pager
+from bot.discord_app.prompts import prompt_custom_id
 from bot.store import NewAttempt, SqliteStore
 from lessons import load_course
 from tests.discord_emulator import Json
@@ -26,6 +27,11 @@ from tests.discord_emulator.harness import (
 COURSE = load_course()
 EPHEMERAL = 1 << 6
 NEXT, PREVIOUS = "leaderboard:next", "leaderboard:previous"
+
+
+def prompt_button(running: Running, name: str) -> str:
+    """A prompt button's custom id, as this run of the bot stamps it."""
+    return prompt_custom_id(running.bot.session, name)
 
 
 def scope_of(running: Running) -> str:
@@ -97,20 +103,23 @@ async def test_a_moderator_pages_through_25_learners(tmp_path: Path) -> None:
         board = await running.discord.wait_for_response(asked)
         assert board["flags"] & EPHEMERAL
         assert footer(board).startswith("Page 1 of 3 · 25 learners ranked")
-        assert button_ids(board) == [PREVIOUS, NEXT]
+        assert button_ids(board) == [
+            prompt_button(running, PREVIOUS),
+            prompt_button(running, NEXT),
+        ]
         seen = mentioned_ids(board)
         first_line = board["embeds"][0]["description"].splitlines()[0]
         assert first_line.startswith("**1.**") and "3 lessons" in first_line
         assert "now on —" in first_line and "active <t:" in first_line
 
         # Only the moderator who asked may turn the pages.
-        stranger = await running.discord.click(other, board, NEXT)
+        stranger = await running.discord.click(other, board, prompt_button(running, NEXT))
         refusal = await running.discord.wait_for_callback(stranger)
         assert "belong to whoever asked" in refusal["data"]["content"]
         assert footer(board).startswith("Page 1 of 3")
 
         for page in (2, 3):
-            turned = await running.discord.click(mod, board, NEXT)
+            turned = await running.discord.click(mod, board, prompt_button(running, NEXT))
             await running.discord.wait_for_callback(turned)
             assert footer(board).startswith(f"Page {page} of 3")
             seen += mentioned_ids(board)
@@ -119,7 +128,7 @@ async def test_a_moderator_pages_through_25_learners(tmp_path: Path) -> None:
         buttons = board["components"][0]["components"]
         assert [b.get("disabled", False) for b in buttons] == [False, True]  # last page
 
-        back = await running.discord.click(mod, board, PREVIOUS)
+        back = await running.discord.click(mod, board, prompt_button(running, PREVIOUS))
         await running.discord.wait_for_callback(back)
         assert footer(board).startswith("Page 2 of 3")
 
@@ -135,7 +144,10 @@ async def test_leaderboard_can_be_public_and_its_buttons_time_out(
             await running.discord.slash(mod, "leaderboard", public=True)
         )
         assert not board["flags"] & EPHEMERAL
-        assert button_ids(board) == [PREVIOUS, NEXT]
+        assert button_ids(board) == [
+            prompt_button(running, PREVIOUS),
+            prompt_button(running, NEXT),
+        ]
         # After the timeout the buttons are removed rather than left dead.
         await running.discord.state.wait_until(lambda: board["components"] == [] or None, 30)
         assert footer(board).startswith("Page 1 of 2")
@@ -144,13 +156,16 @@ async def test_leaderboard_can_be_public_and_its_buttons_time_out(
 async def confirm_prompt(running: Running, mod: Json, path: str, **options: object) -> Json:
     asked = await running.discord.slash(mod, path, **options)
     prompt = await running.discord.wait_for_response(asked)
-    assert button_ids(prompt) == ["confirm", "cancel"]
+    assert button_ids(prompt) == [
+        prompt_button(running, "confirm"),
+        prompt_button(running, "cancel"),
+    ]
     assert prompt["flags"] & EPHEMERAL
     return prompt
 
 
 async def press(running: Running, member: Json, message: Json, custom_id: str) -> Json:
-    pressed = await running.discord.click(member, message, custom_id)
+    pressed = await running.discord.click(member, message, prompt_button(running, custom_id))
     return await running.discord.wait_for_callback(pressed)
 
 
@@ -263,3 +278,17 @@ async def test_export_csv_parses_and_matches_the_database(tmp_path: Path) -> Non
                 assert int(row["attempts"]) == (progress.attempts if progress else 0)
                 assert (row["status"] == "passed") == bool(progress and progress.completed)
                 assert (row["completed_at"] == "") == (not progress or not progress.completed)
+
+
+async def test_a_failing_page_turn_is_an_apology_with_an_error_id(tmp_path: Path) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        await seed_learners(running, 11)
+        mod = running.discord.add_member("mod")
+        board = await running.discord.wait_for_response(
+            await running.discord.slash(mod, "leaderboard")
+        )
+        assert running.bot.store is not None
+        await running.bot.store.close()  # the database goes away under the bot
+        turned = await running.discord.click(mod, board, prompt_button(running, NEXT))
+        answer = await running.discord.wait_for_callback(turned)
+        assert "error id" in answer["data"]["content"] and answer["data"]["flags"] & EPHEMERAL

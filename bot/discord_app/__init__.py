@@ -14,6 +14,9 @@ Map:
   the bot on every moderator command; `confirm` the Confirm/Cancel prompt;
   `leaderboard_pager` the paged leaderboard; `tutor_settings` what `/tutor config` does;
   `export_file` the CSV export as an attachment that fits
+- `prompts`   in-memory prompts (leaderboard pages, Confirm) whose buttons carry the bot's
+  session id, so a press from before a restart is answered (`cogs/stale_prompts.py`);
+  Submit form answers are read from the interaction (`modals`, `cogs/submit_form.py`)
 
 Extension points for other cogs (no edits here needed):
 - a new module in `cogs/` with `async def setup(bot)` is loaded automatically;

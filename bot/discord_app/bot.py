@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
+import secrets
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -86,6 +87,8 @@ class TutorBot(commands.Bot):
         self.cooldown = SubmissionCooldown(submission_cooldown_s)
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
+        # Stamped on in-memory prompts' buttons, so presses from before a restart are known.
+        self.session = secrets.token_hex(4)
         # Cogs may add pictures to verdicts (see bot.discord_app.verdicts).
         self.verdict_decorators: list[VerdictDecorator] = []
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.discord_app.errors import explain
+from bot.discord_app.prompts import PromptView
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import TutorBot
 
 CONFIRM_TIMEOUT_S = 60.0
 NOT_YOURS = "Only the moderator who asked can answer this."
@@ -22,9 +26,11 @@ TIMED_OUT = "No answer in time: nothing was changed."
 Action = Callable[[discord.Interaction], Awaitable[str]]  # returns what to say when done
 
 
-class ConfirmView(discord.ui.View):
-    def __init__(self, owner_id: int, action: Action, *, timeout: float | None = None) -> None:
-        super().__init__(timeout=CONFIRM_TIMEOUT_S if timeout is None else timeout)
+class ConfirmView(PromptView):
+    def __init__(
+        self, session: str, owner_id: int, action: Action, *, timeout: float | None = None
+    ) -> None:
+        super().__init__(session, timeout=CONFIRM_TIMEOUT_S if timeout is None else timeout)
         self.owner_id = owner_id
         self.action = action
         self.origin: discord.Interaction | None = None  # to edit the prompt on timeout
@@ -63,6 +69,7 @@ class ConfirmView(discord.ui.View):
 
 
 async def ask_to_confirm(interaction: discord.Interaction, question: str, action: Action) -> None:
-    view = ConfirmView(interaction.user.id, action)
+    session = cast("TutorBot", interaction.client).session
+    view = ConfirmView(session, interaction.user.id, action)
     view.origin = interaction
     await interaction.response.send_message(question, view=view, ephemeral=True)

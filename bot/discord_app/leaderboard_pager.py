@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.core import TutorCore
+from bot.discord_app.prompts import PromptView
 from bot.discord_app.rendering.moderation import leaderboard_embed
 
 PAGE_SIZE = 10
@@ -19,9 +20,10 @@ PAGER_TIMEOUT_S = 180.0
 NOT_YOURS = "These buttons belong to whoever asked for this leaderboard: use /leaderboard."
 
 
-class LeaderboardPager(discord.ui.View):
+class LeaderboardPager(PromptView):
     def __init__(
         self,
+        session: str,
         core: TutorCore,
         scope: str,
         owner_id: int,
@@ -29,7 +31,7 @@ class LeaderboardPager(discord.ui.View):
         *,
         timeout: float | None = None,
     ) -> None:
-        super().__init__(timeout=PAGER_TIMEOUT_S if timeout is None else timeout)
+        super().__init__(session, timeout=PAGER_TIMEOUT_S if timeout is None else timeout)
         self.core = core
         self.scope = scope
         self.owner_id = owner_id
