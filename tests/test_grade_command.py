@@ -84,7 +84,15 @@ def test_message_without_code_is_explained(
     assert _grade("how-models-learn", str(path), "--json") == 1
     row = json.loads(capsys.readouterr().out)
     assert row["passed"] is False
-    assert "isn't tagged as Python" in row["message"]
+    assert row["message"].startswith("I couldn't find any code to grade. That code block isn't")
+    empty = tmp_path / "empty.py"
+    empty.write_text("\n  \n")
+    assert _grade("how-models-learn", str(empty), "--json") == 1
+    row = json.loads(capsys.readouterr().out)
+    assert (row["status"], row["message"]) == (
+        "not_attempted",
+        "I couldn't find any code to grade. There is no code in it.",
+    )
 
 
 def test_unknown_lesson_is_a_usage_error(

@@ -8,10 +8,11 @@ import json
 import sys
 from dataclasses import dataclass
 
-from bot.code_extraction import extract_code
+from bot.code_extraction import HOW_TO_FORMAT, extract_code
 from bot.commands._inputs import InputError, read_inputs
 from bot.console.style import Style
 from bot.console.verdict_text import render_verdict
+from bot.core import NoCodeFound
 from lessons import GradingError, Lesson, Verdict, grade_submission, load_course
 from lessons.judge import not_attempted
 from sandbox import Limits, Sandbox, SandboxUnavailable
@@ -75,7 +76,9 @@ async def _grade_all(
         async def one(submission: Submission) -> Verdict:
             extraction = extract_code(submission.text)
             if extraction.code is None:
-                return not_attempted(lesson, seed=seed, reason=extraction.problem)
+                # The same words the tutor core uses for a message with nothing to grade.
+                reason = NoCodeFound(extraction.problem or HOW_TO_FORMAT).message
+                return not_attempted(lesson, seed=seed, reason=reason)
             return await grade_submission(
                 lesson, extraction.code, sandbox, seed=seed, limits=limits
             )
