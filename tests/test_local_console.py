@@ -113,3 +113,13 @@ def test_local_says_plainly_when_the_sandbox_cannot_start(
     err = capsys.readouterr().err
     assert "error: the sandbox that runs your code cannot start: the sandbox process did not" in err
     assert "`python -m bot doctor`" in err and "Traceback" not in err
+
+
+async def test_the_last_hint_promises_nothing_the_solution_policy_may_not_keep(
+    core: TutorCore,
+) -> None:
+    out = await session(core, "hint\n" * len(FIRST.hints))
+    assert "Type `hint` again for a stronger one." in out
+    assert out.rstrip().endswith("Bye! Your progress is saved.")
+    assert "That was the last hint. Still stuck? `solution` tells you when the reference" in out
+    assert "after a few tries" not in out  # untrue where solutions open only after passing

@@ -62,7 +62,9 @@ def render_hint(hint: HintView, style: Style) -> str:
         f"Hint {hint.tier} of {hint.tiers} for lesson {hint.lesson.number}", "bold", "yellow"
     )
     footer = (
-        "That was the last hint. `solution` opens after you pass or after a few tries."
+        # True under every solution policy, including "only after passing".
+        "That was the last hint. Still stuck? `solution` tells you when the reference "
+        "solution opens."
         if hint.is_last
         else "Type `hint` again for a stronger one."
     )
