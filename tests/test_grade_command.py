@@ -163,3 +163,13 @@ def test_files_are_graded_concurrently(
     assert _grade("4", str(files["uphill"]), str(files["broken"]), "--json") == 1
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [row["status"] for row in rows] == ["failed", "syntax_error"]
+
+
+@pytest.mark.parametrize("seed", ["-1", "abc"])
+def test_a_seed_that_is_not_a_whole_number_from_0_is_a_usage_error(
+    files: dict[str, Path], seed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _grade("4", str(files["right"]), "--seed", seed)
+    assert caught.value.code == 2
+    assert f"'{seed}' is not a seed: use a whole number, 0 or more" in capsys.readouterr().err

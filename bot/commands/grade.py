@@ -34,7 +34,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", metavar="LESSON", help="lesson id or number (see `lessons`)")
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to grade; - reads stdin")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
-    parser.add_argument("--seed", type=int, default=None, help="data seed, to reproduce a run")
+    parser.add_argument(
+        "--seed", type=_seed, default=None, help="data seed (0 or more), to reproduce a run"
+    )
+
+
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed: use a whole number, 0 or more")
+    return seed
 
 
 def run(args: argparse.Namespace) -> int:
