@@ -123,3 +123,10 @@ async def test_the_last_hint_promises_nothing_the_solution_policy_may_not_keep(
     assert out.rstrip().endswith("Bye! Your progress is saved.")
     assert "That was the last hint. Still stuck? `solution` tells you when the reference" in out
     assert "after a few tries" not in out  # untrue where solutions open only after passing
+
+
+async def test_a_question_typed_at_the_prompt_is_not_graded(core: TutorCore) -> None:
+    out = await session(core, "how do I start?\nnext\n")
+    assert "That is neither a command nor Python code." in out
+    assert f"Lesson 1 of {len(COURSE)}: {FIRST.title}" in out  # `next` was still a command
+    assert await core.store.attempts("local", "ada") == []

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.console.parsing import BadUsage, CodeStart, Command, Unknown, help_text, parse_line
+from bot.console.parsing import (
+    BadUsage,
+    CodeStart,
+    Command,
+    Prose,
+    Unknown,
+    help_text,
+    parse_line,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +45,10 @@ def test_commands(line: str, expected: Command) -> None:
         "# my answer",
         "pass",
         "w = w - lr * grad",
+        "for step in range(3):",
+        "@decorated",
+        '"""A docstring that goes on',
+        "np.mean",
     ],
 )
 def test_code_starts_a_paste(line: str) -> None:
@@ -66,3 +78,10 @@ def test_help_lists_every_command() -> None:
     text = help_text()
     for name in ("next", "list", "show N", "hint", "solution", "progress", "leaderboard", "quit"):
         assert name in text
+
+
+@pytest.mark.parametrize(
+    "line", ["how do I start?", "I don't get the gradient", "hello there", "print loss_after"]
+)
+def test_a_sentence_is_prose_not_the_start_of_a_paste(line: str) -> None:
+    assert parse_line(line) == Prose(line)

@@ -47,6 +47,7 @@ ALIASES = {"exit": "quit", "q": "quit", "?": "help", "current": "lesson", "ls": 
 
 _CODE_CHARS = re.compile(r"[=()\[\]{}:+*/%<>,\"']")
 _FENCE = re.compile(r"^\s*```")
+_OPERATOR = re.compile(r"[=()\[\]{}:+*/%<>@\\]")
 # `submit = 3` or `plot += 1` is code, even though the rest of the line is free text.
 _ASSIGNMENT = re.compile(r"^\s*(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)")
 
@@ -72,7 +73,14 @@ class CodeStart:
     fenced: bool  # opened with ``` and so ends at the closing fence
 
 
-Parsed = Command | Unknown | BadUsage | CodeStart
+@dataclass(frozen=True)
+class Prose:
+    """A sentence, such as a question typed at the prompt: neither a command nor code."""
+
+    text: str
+
+
+Parsed = Command | Unknown | BadUsage | CodeStart | Prose
 
 
 def parse_line(line: str) -> Parsed | None:
@@ -96,7 +104,22 @@ def parse_line(line: str) -> Parsed | None:
             return BadUsage(spec)
     elif " " not in stripped and stripped.isidentifier() and not keyword.iskeyword(stripped):
         return Unknown(stripped)
+    if _is_prose(stripped):
+        return Prose(stripped)
     return CodeStart(fenced=False)
+
+
+def _is_prose(line: str) -> bool:
+    """No operator or bracket, doesn't open a string, and isn't Python on its own: a
+    sentence ("how do I start?", "I don't get it"). Taking it as the first line of a paste
+    would swallow the commands after it and grade the question as code."""
+    if _OPERATOR.search(line) or line[0] in "\"'":
+        return False
+    try:
+        compile(line, "<line>", "exec")
+    except (SyntaxError, ValueError):
+        return True
+    return False
 
 
 def help_text() -> str:

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
-from bot.console.parsing import BadUsage, CodeStart, Command, Unknown, help_text, parse_line
+from bot.console.parsing import (
+    BadUsage,
+    CodeStart,
+    Command,
+    Prose,
+    Unknown,
+    help_text,
+    parse_line,
+)
 from bot.console.plot_files import PendingPlot, pending_plot, save_plot, target_path
 from bot.console.reader import LineReader
 from bot.console.standing_text import render_leaderboard, render_progress
@@ -70,6 +78,12 @@ class ConsoleSession:
                 self.say(f"Usage: {parsed.spec.usage} ({parsed.spec.summary}).")
             elif isinstance(parsed, Unknown):
                 self.say(f"I don't know the command “{parsed.word}”. Type `help` for the list.")
+            elif isinstance(parsed, Prose):
+                self.say(
+                    "That is neither a command nor Python code. Type `help` for the commands "
+                    "(`hint` helps with the lesson). To submit, paste your code: a ```python "
+                    "block, or plain code ending with a line holding only ```."
+                )
         self.say("Bye! Your progress is saved.")
         return 0
 
