@@ -134,10 +134,14 @@ class DiscordEmulator:
         channel_id: int | None = None,
         permissions: str | None = None,
         roles: list[int] | None = None,
+        dm: bool = False,
         **options: Any,
     ) -> InteractionRecord:
-        """`permissions` (a bit string) and `roles` are the invoking member's in this channel."""
-        data = interactions.command_data(self.state, path, options)
+        """`permissions` (a bit string) and `roles` are the invoking member's in this channel;
+        `dm` uses the command in the member's DM with the bot instead."""
+        data = interactions.command_data(self.state, path, options, dm=dm)
+        if dm:
+            channel_id = self.state.dm_channel(int(author["id"]))
         return await self._interact(
             interactions.APPLICATION_COMMAND,
             author,

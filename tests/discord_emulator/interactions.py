@@ -24,40 +24,48 @@ def base(
     roles: list[int] | None = None,
 ) -> Json:
     interaction_id = state.ids.next()
-    channel = payloads.text_channel(
-        channel_id,
-        state.channel_names[state.channel_ids.index(channel_id)],
-        state.guild_id,
-        state.channel_ids.index(channel_id),
-    )
-    return {
+    payload: Json = {
         "id": str(interaction_id),
         "application_id": str(state.application_id),
         "type": kind,
         "token": f"interaction-token-{interaction_id}",
         "version": 1,
-        "guild_id": str(state.guild_id),
         "channel_id": str(channel_id),
-        "channel": channel,
-        "member": payloads.member(
-            author, permissions=permissions or payloads.EVERYONE_PERMISSIONS, roles=roles
-        ),
         "data": data,
         "locale": "en-US",
-        "guild_locale": "en-US",
         "app_permissions": payloads.EVERYONE_PERMISSIONS,
         "entitlements": [],
-        "authorizing_integration_owners": {"0": str(state.guild_id)},
-        "context": 0,
         # discord.py 2.7's parser raises without it.
         "attachment_size_limit": 10 * 1024 * 1024,
     }
+    if state.dm_recipient(channel_id) is not None:  # the learner's DM with the bot
+        return payload | {
+            "user": author,
+            "channel": {"id": str(channel_id), "type": 1, "recipients": [author]},
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+        }
+    position = state.channel_ids.index(channel_id)
+    return payload | {
+        "guild_id": str(state.guild_id),
+        "channel": payloads.text_channel(
+            channel_id, state.channel_names[position], state.guild_id, position
+        ),
+        "member": payloads.member(
+            author, permissions=permissions or payloads.EVERYONE_PERMISSIONS, roles=roles
+        ),
+        "guild_locale": "en-US",
+        "authorizing_integration_owners": {"0": str(state.guild_id)},
+        "context": 0,
+    }
 
 
-def command_data(state: EmulatorState, path: str, options: dict[str, Any]) -> Json:
+def command_data(
+    state: EmulatorState, path: str, options: dict[str, Any], *, dm: bool = False
+) -> Json:
     """`path` is how a member types it: "lesson show" is subcommand `show` of `/lesson`."""
     name, *subcommands = path.split()
-    command = _registered(state, name)
+    command = _registered(state, name, dm=dm)
     leaf: list[Json] = [_option(state, key, value) for key, value in options.items()]
     for sub in reversed(subcommands):
         kind = SUB_COMMAND if sub == subcommands[-1] else SUB_COMMAND_GROUP
@@ -106,12 +114,19 @@ def _filled(component: Json, values: dict[str, str]) -> Json:
     return {"type": component["type"], "custom_id": component["custom_id"], "value": value}
 
 
-def _registered(state: EmulatorState, name: str) -> Json:
-    commands = [*state.guild_commands.get(state.guild_id, []), *state.global_commands]
+def _registered(state: EmulatorState, name: str, *, dm: bool = False) -> Json:
+    # In DMs Discord offers only global commands that allow the bot-DM context (1).
+    in_guild = [] if dm else state.guild_commands.get(state.guild_id, [])
+    commands = [*in_guild, *state.global_commands]
     for command in commands:
-        if command["name"] == name:
-            return command
-    raise LookupError(f"/{name} is not registered, so Discord would not offer it")
+        if command["name"] != name:
+            continue
+        contexts = command.get("contexts") or [0, 1, 2]  # none given: every context
+        if dm and (command.get("dm_permission") is False or 1 not in contexts):
+            break
+        return command
+    where = "in DMs" if dm else "in the server"
+    raise LookupError(f"/{name} is not registered {where}, so Discord would not offer it")
 
 
 def _option(state: EmulatorState, name: str, value: Any) -> Json:
