@@ -8,8 +8,10 @@ import math
 import pytest
 
 from bot.console.markdown import render_markdown
+from bot.console.standing_text import render_leaderboard
 from bot.console.style import Style
 from bot.console.verdict_text import MAX_OUTPUT_LINES, render_verdict
+from bot.core import LeaderboardEntry, LeaderboardPage
 from lessons import CheckResult, Verdict
 from sandbox import ErrorInfo
 
@@ -104,3 +106,14 @@ def test_long_printed_output_is_cut() -> None:
     assert f"  | step {MAX_OUTPUT_LINES - 1}" in text
     assert f"step {MAX_OUTPUT_LINES}\n" not in text
     assert "… 5 more lines" in text
+
+
+def test_leaderboard_rows_and_a_page_past_the_end() -> None:
+    ada = LeaderboardEntry(1, "ada", "Ada", 2, 3, 1_700_000_000.0)
+    bob = LeaderboardEntry(2, "bob", "Bob", 1, 1, 1_700_000_100.0)
+    text = render_leaderboard(LeaderboardPage("local", 0, 10, 2, [ada, bob]), PLAIN, me="bob")
+    assert text.startswith("Leaderboard (page 1 of 1)")
+    assert "  1. Ada" in text and "2 lessons, 3 attempts, last on " in text
+    assert "  2. Bob" in text and "1 lesson, 1 attempt, last on " in text
+    past_the_end = render_leaderboard(LeaderboardPage("local", 4, 10, 2, []), PLAIN)
+    assert past_the_end == "The leaderboard has 1 page: type `leaderboard 1` for the last one."

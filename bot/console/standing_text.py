@@ -25,14 +25,19 @@ def render_progress(view: ProgressView, style: Style) -> str:
 def render_leaderboard(page: LeaderboardPage, style: Style, *, me: str | None = None) -> str:
     if page.total == 0:
         return "Nobody has passed a lesson here yet. Be the first!"
-    lines = [style.paint(f"Leaderboard (page {page.page + 1} of {page.page_count})", "bold")]
     if not page.entries:
-        lines.append("  (this page is empty)")
+        pages = page.page_count
+        return (
+            f"The leaderboard has {pages} page{'s' * (pages != 1)}: "
+            f"type `leaderboard {pages}` for the last one."
+        )
+    lines = [style.paint(f"Leaderboard (page {page.page + 1} of {page.page_count})", "bold")]
     for entry in page.entries:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.last_completed_at))
         row = (
             f"  {entry.rank:>3}. {entry.display_name:<20} {entry.completed} lesson"
-            f"{'s' * (entry.completed != 1)}, {entry.attempts} attempts, last on {when}"
+            f"{'s' * (entry.completed != 1)}, {entry.attempts} attempt"
+            f"{'s' * (entry.attempts != 1)}, last on {when}"
         )
         lines.append(style.paint(row, "bold") if entry.user_id == me else row)
     if page.page + 1 < page.page_count:
