@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.store import SqliteStore
 from tests.discord_emulator import DiscordEmulator
 from tests.discord_emulator.harness import started_emulator
@@ -44,7 +46,10 @@ async def start_bot(tmp_path: Path, env: dict[str, str], *args: str) -> asyncio.
     )
 
 
-async def test_plain_python_m_bot_runs_the_bot_and_sigterm_stops_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+async def test_plain_python_m_bot_runs_the_bot_and_a_signal_stops_it(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     async with started_emulator() as emulator:
         process = await start_bot(tmp_path, bot_env(emulator, tmp_path))
         try:
@@ -55,7 +60,7 @@ async def test_plain_python_m_bot_runs_the_bot_and_sigterm_stops_it(tmp_path: Pa
             shown = await emulator.wait_for_response(asked, timeout=60)
             assert shown["embeds"][0]["title"].startswith("Lesson 1")
         finally:
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(stop)
             _, stderr = await asyncio.wait_for(process.communicate(), 60)
         assert process.returncode == 0, stderr.decode()
         assert b"Traceback" not in stderr
@@ -73,6 +78,20 @@ async def test_run_without_a_token_explains_where_to_get_one(tmp_path: Path) -> 
     assert len(lines) == 1
     assert "DISCORD_TOKEN is not set" in lines[0]
     assert "discord.com/developers/applications" in lines[0]
+
+
+async def test_run_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> None:
+    async with started_emulator() as emulator:
+        env = bot_env(emulator, tmp_path) | {"DISCORD_TOKEN": "not-the-token"}
+        process = await start_bot(tmp_path, env, "run")
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    text = stderr.decode()
+    assert "Traceback" not in text
+    # The explanation is one line, the last; log records of the start may come before it.
+    explanation = text.strip().splitlines()[-1]
+    assert explanation.startswith("error: Discord rejected DISCORD_TOKEN")
+    assert "Reset Token" in explanation
 
 
 async def test_sigterm_lets_a_running_grading_post_its_verdict(tmp_path: Path) -> None:
