@@ -79,3 +79,13 @@ async def test_broken_reference_is_our_error_not_the_learners(sandbox: Sandbox) 
     broken = dataclasses.replace(LESSON, id="broken-reference", solution="x = 1 / 0\n")
     with pytest.raises(GradingError, match="reference solution of 'broken-reference'"):
         await grade_submission(broken, LESSON.solution, sandbox, seed=1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+async def test_a_step_to_infinity_is_not_called_downhill(sandbox: Sandbox, seed: int) -> None:
+    # In the downhill direction, but no step anyone can take.
+    code = LESSON.solution.replace("w = w - lr * grad", "w = w - grad * float('inf')")
+    verdict = await grade_submission(LESSON, code, sandbox, seed=seed)
+    step = next(c for c in verdict.checks if c.name == "step")
+    assert step.passed is False and step.message.startswith("`w` is ")
+    assert "downhill" not in step.message

@@ -193,7 +193,8 @@ def _weight_step(ctx: Context) -> str | None:
 
 
 def _number(probe: ProbeValue) -> bool:
-    return probe.ok and is_number(probe)
+    """A finite number: the closer diagnoses compare directions, which NaN and inf lack."""
+    return probe.ok and is_number(probe) and bool(np.isfinite(float(probe.value)))
 
 
 def _unexplained(got: ProbeValue, mistakes: list[Mistake]) -> bool:
