@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import discord
+import pytest
 
 from bot.code_extraction import HOW_TO_FORMAT
 from lessons import Lesson, load_course
@@ -150,3 +152,15 @@ async def test_code_sent_in_a_dm_is_graded_with_separate_progress(tmp_path: Path
         # Progress is per community: the server has not seen this pass.
         shown = await running.discord.wait_for_response(await running.discord.slash(hu, "progress"))
         assert "**0/" in shown["embeds"][0]["description"]
+
+
+async def test_mentioning_the_bot_is_chat_not_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        ivo = running.discord.add_member("ivo")
+        said = await running.discord.send_message(ivo, f"<@{running.bot.user.id}> help")
+        # Events are handled in order: once this is answered, the mention was seen.
+        await running.discord.wait_for_response(await running.discord.slash(ivo, "progress"))
+        assert running.discord.replies_to(said) == []
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

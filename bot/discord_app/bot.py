@@ -114,6 +114,11 @@ class TutorBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development guild %s", len(synced), guild_id)
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        # No text commands: without this, "@Gradient Tutor help" would be looked up as a
+        # prefix command and logged as an error. Cogs' listeners still see every message.
+        return
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
 
