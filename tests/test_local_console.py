@@ -130,3 +130,10 @@ async def test_a_question_typed_at_the_prompt_is_not_graded(core: TutorCore) -> 
     assert "That is neither a command nor Python code." in out
     assert f"Lesson 1 of {len(COURSE)}: {FIRST.title}" in out  # `next` was still a command
     assert await core.store.attempts("local", "ada") == []
+
+
+async def test_a_chat_style_message_pasted_whole_is_graded(core: TutorCore) -> None:
+    message = "Here is my answer:\n```python\n" + FIRST.solution + "```\n"
+    out = await session(core, message + "progress\n")
+    assert "Lesson 1: Passed" in out
+    assert "Ada: 1 of" in out  # the paste ended with its block; `progress` ran

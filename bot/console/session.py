@@ -7,6 +7,7 @@ locks and grading is the core's; this file only reads and renders.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Awaitable
 from pathlib import Path
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 PROMPT = "tutor> "
 CONTINUATION = "....> "
 MAX_FILE_BYTES = 256 * 1024  # far above any lesson; the sandbox refuses big code anyway
+_TAGGED_FENCE = re.compile(r"^\s*```\s*[A-Za-z0-9_+-]+\s*$")  # ```python opens, never closes
 
 
 class ConsoleSession:
@@ -181,18 +183,21 @@ class ConsoleSession:
 
     async def _read_code(self, first: str, *, fenced: bool) -> str:
         """Collect a paste: a fenced block up to its closing fence, or plain code up to a
-        line holding only ``` or the end of input."""
+        line holding only ``` or the end of input. A chat-style message (a line of text,
+        then a ```python block) ends where its block closes."""
         lines = [first]
+        in_block = fenced
         while True:
             line = await self.reader.readline(CONTINUATION)
             if line is None:
                 break
             if line.strip() == "```":
-                if fenced:
+                if in_block:
                     lines.append(line)
                 break
+            in_block = in_block or _TAGGED_FENCE.match(line) is not None
             lines.append(line)
-        if fenced and lines[-1].strip() != "```":
+        if in_block and lines[-1].strip() != "```":
             lines.append("```")  # input ended inside the block: close it for them
         return "\n".join(lines) + "\n"
 
