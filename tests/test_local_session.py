@@ -152,3 +152,22 @@ def test_bytes_that_are_not_utf8_in_a_paste_are_graded_not_a_crash(
     assert result.returncode == 0, result.stderr
     assert "went wrong" not in out and b"Traceback" not in result.stderr
     in_order(out, "Lesson 1: Passed", f"ada: 1 of {TOTAL} lessons", "Bye!")
+
+
+def test_a_profile_name_that_is_not_utf8_still_keeps_progress(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "FORCE_COLOR")}
+    name = b"jos\xe9"  # a Latin-1 login name on the command line
+    args = [sys.executable, "-m", "bot", "local", "--db", str(tmp_path / "t.db"), "--name"]
+    for script in (fenced(FIRST.solution), "progress\n"):
+        result = subprocess.run(
+            [*(a.encode() for a in args), name],
+            input=script.encode(),
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert b"Traceback" not in result.stderr
+    out = result.stdout.decode("utf-8", "replace")
+    in_order(out, "Welcome back, jos\ufffd!", f"jos\ufffd: 1 of {TOTAL} lessons")
