@@ -86,6 +86,9 @@ def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: i
     if run.status in (Status.ERROR, Status.SYNTAX_ERROR) and run.error is not None:
         message = _one_line(describe_error(run.error, data))
         reason = "can't check until your code runs without an error"
+    elif run.status is Status.REJECTED:  # refused before it ran: "finishes" would puzzle
+        message = run.message or _DEFAULT_STATUS_TEXT[Status.REJECTED]
+        reason = "can't check until the sandbox accepts your code"
     else:
         message = run.message or _DEFAULT_STATUS_TEXT.get(run.status, "Your code did not finish.")
         reason = "can't check until your code finishes"

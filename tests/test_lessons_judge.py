@@ -100,6 +100,15 @@ def test_timeout_uses_the_sandbox_message() -> None:
     assert [c.message for c in verdict.checks] == ["can't check until your code finishes"] * 2
 
 
+def test_rejected_code_was_never_run_and_says_so() -> None:
+    run = RunResult(status=Status.REJECTED, message="“os” can't be imported in the sandbox.")
+    verdict = judge(_lesson(), run, REFERENCE, DATA, seed=7)
+    assert (verdict.status, verdict.message) == ("rejected", run.message)
+    assert [c.message for c in verdict.checks] == [
+        "can't check until the sandbox accepts your code"
+    ] * 2
+
+
 def test_unchanged_starter_is_not_attempted() -> None:
     lesson = _lesson()
     assert is_unchanged_starter(lesson, STARTER)
