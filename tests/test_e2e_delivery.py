@@ -14,6 +14,7 @@ from bot.discord_app.channel_replies import CANNOT_POST
 from bot.discord_app.verdicts import GradedSubmission
 from lessons import load_course
 from tests.discord_emulator.harness import Running, bot_on_emulator, fenced, passed
+from tests.discord_emulator.state import EMBED_LINKS, SEND_MESSAGES
 
 FIRST = load_course().lessons[0]
 INFINITE_LOOP = "while True:\n    pass\n"
@@ -47,7 +48,7 @@ async def test_a_channel_the_bot_cannot_post_in_gets_the_verdict_by_dm(
 ) -> None:
     async with bot_on_emulator(tmp_path) as running:
         discord_ = running.discord
-        discord_.state.bot_cannot_send.add(discord_.lesson_channel_id)
+        await discord_.deny_bot(discord_.lesson_channel_id, SEND_MESSAGES)
         ada = discord_.add_member("ada")
         message = await discord_.send_message(ada, fenced(FIRST.solution))
 
@@ -62,12 +63,28 @@ async def test_a_channel_the_bot_cannot_post_in_gets_the_verdict_by_dm(
         assert errors_logged(caplog) == []
 
 
+async def test_a_channel_without_embed_links_gets_the_verdict_by_dm(tmp_path: Path) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        discord_ = running.discord
+        # Discord would take the reply but silently drop its embed: an empty verdict.
+        await discord_.deny_bot(discord_.lesson_channel_id, EMBED_LINKS)
+        dee = discord_.add_member("dee")
+        message = await discord_.send_message(dee, fenced(FIRST.solution))
+        dm = await discord_.state.wait_until(lambda: next(iter(discord_.dms_to(dee)), None), 30)
+        assert passed(dm)
+        assert discord_.replies_to(message) == []
+        # Plain-text answers need no embed: a formatting hint still goes in the channel.
+        broken = await discord_.send_message(dee, "```python\nx = 1\n")
+        hint = await discord_.wait_for_reply(broken, done=lambda r: bool(r["content"]))
+        assert "fenced block" in hint["content"]
+
+
 async def test_with_dms_closed_too_the_bot_carries_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with bot_on_emulator(tmp_path) as running:
         discord_ = running.discord
-        discord_.state.bot_cannot_send.add(discord_.lesson_channel_id)
+        await discord_.deny_bot(discord_.lesson_channel_id, SEND_MESSAGES)
         bea = discord_.add_member("bea")
         discord_.state.dms_closed.add(int(bea["id"]))
         heard = graded_events(running)

@@ -4,8 +4,10 @@ That is what lets a queued notice turn into the verdict, and an edited submissio
 verdict replace the old one instead of stacking up replies in the channel.
 
 Delivery never raises: a channel the bot may not post in sends the answer to the learner by
-DM instead (saying what permission is missing); a submission deleted before its verdict was
-ready gets no reply (the attempt is still recorded); anything else is logged.
+DM instead (saying what permission is missing). So does a channel where it may post but not
+embed links: Discord would deliver the verdict with its embed silently removed. A submission
+deleted before its verdict was ready gets no reply (the attempt is still recorded); anything
+else is logged.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class ChannelReplies:
         verdict: VerdictReply | None = None,
     ) -> discord.Message | None:
         """The reply (new or edited), the DM sent instead, or None when nothing could be sent."""
+        if verdict is not None and not _can_embed(message):
+            return await self._by_dm(message, text, verdict)
         try:
             return await self._in_channel(message, text, verdict)
         except discord.Forbidden:
@@ -92,6 +96,16 @@ class ChannelReplies:
                 "could not answer submission %s in its channel or by DM: %s", message.id, error
             )
             return None
+
+
+def _can_embed(message: discord.Message) -> bool:
+    if message.guild is None:
+        return True  # DMs: always allowed
+    me = message.guild.me
+    channel = message.channel
+    return isinstance(channel, discord.abc.GuildChannel | discord.Thread) and (
+        channel.permissions_for(me).embed_links
+    )
 
 
 def _files(verdict: VerdictReply | None) -> list[discord.File]:

@@ -84,9 +84,12 @@ class DiscordEmulator:
 
     def channel(self, channel_id: int) -> Json:
         """A channel of the guild as an option value."""
-        position = self.state.channel_ids.index(channel_id)
-        name = self.state.channel_names[position]
-        return payloads.text_channel(channel_id, name, self.guild_id, position)
+        return self.state.text_channel(channel_id)
+
+    async def deny_bot(self, channel_id: int, permissions: int) -> None:
+        """A moderator denies the bot `permissions` (bits) in a channel, as an overwrite."""
+        self.state.bot_denied[channel_id] = permissions
+        await self.gateway.dispatch("CHANNEL_UPDATE", self.state.text_channel(channel_id))
 
     async def wait_until_connected(self, timeout: float = DEFAULT_WAIT_S) -> None:
         await self.state.wait_until(lambda: self.gateway.connected, timeout)

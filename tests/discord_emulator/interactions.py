@@ -45,12 +45,9 @@ def base(
             "authorizing_integration_owners": {"0": "0"},
             "context": 1,
         }
-    position = state.channel_ids.index(channel_id)
     return payload | {
         "guild_id": str(state.guild_id),
-        "channel": payloads.text_channel(
-            channel_id, state.channel_names[position], state.guild_id, position
-        ),
+        "channel": state.text_channel(channel_id),
         "member": payloads.member(
             author, permissions=permissions or payloads.EVERYONE_PERMISSIONS, roles=roles
         ),

@@ -7,9 +7,11 @@ from typing import Any
 
 Json = dict[str, Any]
 
-# All permissions for the owner-less @everyone role keeps the emulator out of the way of
-# permission checks; moderator tests can narrow it with explicit member permissions.
-EVERYONE_PERMISSIONS = str((1 << 41) - 1)
+# Every permission but Administrator (which would override channel overwrites) for the
+# @everyone role keeps the emulator out of the way of permission checks; moderator tests
+# narrow it with explicit member permissions, delivery tests deny the bot some in a channel.
+ADMINISTRATOR = 1 << 3
+EVERYONE_PERMISSIONS = str(((1 << 41) - 1) & ~ADMINISTRATOR)
 
 
 def now() -> str:
@@ -43,17 +45,24 @@ def member(
     return data
 
 
-def text_channel(channel_id: int, name: str, guild_id: int, position: int) -> Json:
+def text_channel(
+    channel_id: int, name: str, guild_id: int, position: int, overwrites: list[Json] | None = None
+) -> Json:
     return {
         "id": str(channel_id),
         "type": 0,
         "name": name,
         "position": position,
         "guild_id": str(guild_id),
-        "permission_overwrites": [],
+        "permission_overwrites": overwrites or [],
         "nsfw": False,
         "parent_id": None,
     }
+
+
+def member_overwrite(user_id: str, deny: int) -> Json:
+    """A channel permission overwrite denying one member some permissions."""
+    return {"id": user_id, "type": 1, "allow": "0", "deny": str(deny)}
 
 
 def role(role_id: int, name: str, permissions: str, position: int) -> Json:

@@ -25,7 +25,14 @@ from tests.discord_emulator.bodies import (
 )
 from tests.discord_emulator.gateway import Gateway
 from tests.discord_emulator.rest_interactions import InteractionApi
-from tests.discord_emulator.state import EmulatorState, Json
+from tests.discord_emulator.state import (
+    ADD_REACTIONS,
+    ATTACH_FILES,
+    EMBED_LINKS,
+    SEND_MESSAGES,
+    EmulatorState,
+    Json,
+)
 from tests.discord_emulator.validation import command_problems, message_problems
 
 log = logging.getLogger(__name__)
@@ -130,11 +137,16 @@ class RestApi:
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel_id"])
-        if channel_id in self.state.bot_cannot_send:
+        denied = self.state.bot_denied.get(channel_id, 0)
+        if denied & SEND_MESSAGES:
             return missing_permissions()
         if self.state.dm_recipient(channel_id) in self.state.dms_closed:
             return cannot_message_user()
         body, files = await read_body(request)
+        if files and denied & ATTACH_FILES:
+            return missing_permissions()
+        if denied & EMBED_LINKS:
+            body["embeds"] = []  # Discord drops a bot's embeds without a word
         if self.state.refuse(problems := message_problems(body)):
             return invalid_form_body(problems)
         reference = body.get("message_reference") or {}
@@ -170,7 +182,7 @@ class RestApi:
 
     async def add_reaction(self, request: web.Request) -> web.Response:
         key = _reaction_key(request)
-        if key[0] in self.state.bot_cannot_send:
+        if self.state.bot_denied.get(key[0], 0) & ADD_REACTIONS:
             return missing_permissions()
         if key[1] not in self.state.messages:
             return unknown_message()

@@ -18,6 +18,7 @@ from tests.discord_emulator import payloads
 Json = dict[str, Any]
 
 MESSAGE_CONTENT_INTENT = 1 << 15
+ADD_REACTIONS, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES = 1 << 6, 1 << 11, 1 << 14, 1 << 15
 
 T = TypeVar("T")
 
@@ -69,7 +70,7 @@ class EmulatorState:
         self.users: dict[int, Json] = {self.owner_id: self.owner}
         self.roles: list[Json] = []  # besides @everyone
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
-        self.bot_cannot_send: set[int] = set()  # channels the bot sees but may not post in
+        self.bot_denied: dict[int, int] = {}  # channel -> permissions a moderator denied the bot
         self.dms_closed: set[int] = set()  # users who accept no DMs from the bot
         self.messages: dict[int, Json] = {}
         # Every request body the bot sent to create or edit a message, in order.
@@ -95,13 +96,15 @@ class EmulatorState:
             self.identified_intents & MESSAGE_CONTENT_INTENT
         )
 
+    def text_channel(self, channel_id: int) -> Json:
+        position = self.channel_ids.index(channel_id)
+        denied = self.bot_denied.get(channel_id)
+        overwrites = [payloads.member_overwrite(self.bot_user["id"], denied)] if denied else []
+        name = self.channel_names[position]
+        return payloads.text_channel(channel_id, name, self.guild_id, position, overwrites)
+
     def guild_payload(self) -> Json:
-        channels = [
-            payloads.text_channel(cid, name, self.guild_id, position)
-            for position, (cid, name) in enumerate(
-                zip(self.channel_ids, self.channel_names, strict=True)
-            )
-        ]
+        channels = [self.text_channel(channel_id) for channel_id in self.channel_ids]
         return payloads.guild(
             self.guild_id,
             owner_id=self.owner_id,
