@@ -31,6 +31,8 @@ from bot.discord_app.rendering.text import truncate
 from bot.plots import Plotter, funnel_bars
 
 LESSON_OPTION = "A lesson: its number or id"
+# A user too, not only a member: learners who left the server keep their records.
+MemberOrUser = discord.Member | discord.User
 FUNNEL_IMAGE = "funnel.png"
 AUDIT_LINES = 20
 
@@ -58,7 +60,7 @@ class ModerationCog(
 
     @app_commands.command(description="A learner's progress, recent attempts and last code")
     @app_commands.describe(member="The learner")
-    async def learner(self, interaction: discord.Interaction, member: discord.Member) -> None:
+    async def learner(self, interaction: discord.Interaction, member: MemberOrUser) -> None:
         moderation = self.bot.core.moderation
         report = await moderation.learner_report(self._scope(interaction), str(member.id))
         if report is None:
@@ -79,7 +81,7 @@ class ModerationCog(
     @app_commands.command(description="Forget a learner's progress, or one lesson's (asks first)")
     @app_commands.describe(member="The learner", lesson="Only this lesson (default: all of it)")
     async def reset(
-        self, interaction: discord.Interaction, member: discord.Member, lesson: str | None = None
+        self, interaction: discord.Interaction, member: MemberOrUser, lesson: str | None = None
     ) -> None:
         scope, moderation = self._scope(interaction), self.bot.core.moderation
         target = moderation.lesson(lesson) if lesson is not None else None  # refuse typos now
@@ -105,7 +107,7 @@ class ModerationCog(
     @app_commands.command(description="Open a lesson for a learner (asks first)")
     @app_commands.describe(member="The learner", lesson=LESSON_OPTION)
     async def unlock(
-        self, interaction: discord.Interaction, member: discord.Member, lesson: str
+        self, interaction: discord.Interaction, member: MemberOrUser, lesson: str
     ) -> None:
         scope, moderation = self._scope(interaction), self.bot.core.moderation
         target = moderation.lesson(lesson)

@@ -292,3 +292,21 @@ async def test_a_failing_page_turn_is_an_apology_with_an_error_id(tmp_path: Path
         turned = await running.discord.click(mod, board, prompt_button(running, NEXT))
         answer = await running.discord.wait_for_callback(turned)
         assert "error id" in answer["data"]["content"] and answer["data"]["flags"] & EPHEMERAL
+
+
+async def test_a_learner_who_left_the_server_can_still_be_looked_up_and_reset(
+    tmp_path: Path,
+) -> None:
+    first = COURSE.lessons[0]
+    async with bot_on_emulator(tmp_path) as running:
+        ann, mod = running.discord.add_member("ann"), running.discord.add_member("mod")
+        await running.bot.core.submit(Learner(scope_of(running), ann["id"], "ann"), first.solution)
+        running.discord.remove_member(ann)
+        report = await running.discord.wait_for_response(
+            await running.discord.slash(mod, "tutor learner", member=ann)
+        )
+        assert report["embeds"][0]["title"] == "Learner ann"
+        prompt = await confirm_prompt(running, mod, "tutor reset", member=ann)
+        await press(running, mod, prompt, "confirm")
+        assert prompt["content"].startswith("Done: all progress")
+        assert await running.bot.core.store.get_learner(scope_of(running), ann["id"]) is None

@@ -68,6 +68,10 @@ class DiscordEmulator:
         self.state.users[int(user["id"])] = user
         return user
 
+    def remove_member(self, user: Json) -> None:
+        """The member leaves the server: options naming them resolve to a user only."""
+        self.state.departed.add(int(user["id"]))
+
     async def add_role(self, name: str, permissions: str = "0") -> int:
         """A guild role; announced with GUILD_ROLE_CREATE when the bot is already connected."""
         role_id = self.state.ids.next()

@@ -75,7 +75,8 @@ def command_data(
         kind = _object_kind(value)
         if kind == USER:
             resolved.setdefault("users", {})[value["id"]] = value
-            resolved.setdefault("members", {})[value["id"]] = _resolved_member()
+            if int(value["id"]) not in state.departed:
+                resolved.setdefault("members", {})[value["id"]] = _resolved_member()
         elif kind == ROLE:
             resolved.setdefault("roles", {})[value["id"]] = value
         elif kind == CHANNEL:
