@@ -87,9 +87,9 @@ async def test_stats_shows_the_funnel_with_a_bar_chart(tmp_path: Path) -> None:
             member = running.discord.add_member(name)
             await running.bot.core.submit(Learner(scope, member["id"], name), code)
         mod = running.discord.add_member("mod")
-        stats = await running.discord.wait_for_response(
-            await running.discord.slash(mod, "tutor stats")
-        )
+        asked = await running.discord.slash(mod, "tutor stats")
+        stats = await running.discord.wait_for_response(asked)
+        assert asked.callback_types == [5]  # deferred at once, then the chart is drawn
         embed = stats["embeds"][0]
         lines = embed["description"].splitlines()
         assert lines[0] == "**2** learners here, **0** finished the course."
