@@ -8,6 +8,7 @@ by `bot.discord_app.tutor_settings`.
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import discord
@@ -132,7 +133,8 @@ class ModerationCog(
         text = await self.bot.core.moderation.export_csv(scope)
         name = f"gradient-tutor-progress-{scope.removeprefix('guild:')}.csv"
         try:
-            file = export_file(text, name, interaction.filesize_limit)
+            # Off the event loop: a large server's CSV is megabytes to encode and maybe gzip.
+            file = await asyncio.to_thread(export_file, text, name, interaction.filesize_limit)
         except ExportTooLarge:
             await interaction.edit_original_response(
                 content="The export is too large to upload here, even compressed. "

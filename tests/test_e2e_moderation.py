@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from pathlib import Path
+from typing import Any
 
+import discord
 import pytest
 
 from bot.core import Learner, guild_scope
 from bot.core.scope_config import MODERATOR_ROLE
 from bot.discord_app import confirm, leaderboard_pager
+from bot.discord_app import export_file as export_file_module
+from bot.discord_app.export_file import export_file
 from bot.discord_app.prompts import prompt_custom_id
 from bot.store import NewAttempt, SqliteStore
 from lessons import load_course
@@ -253,13 +258,24 @@ async def test_learner_report_has_attempts_and_the_last_code(tmp_path: Path) -> 
         assert attachment_bytes(report, attachment["filename"]).decode() == wrong.code
 
 
-async def test_export_csv_parses_and_matches_the_database(tmp_path: Path) -> None:
+async def test_export_csv_parses_and_matches_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads = []
+
+    def recording_export_file(*args: Any) -> discord.File:
+        threads.append(threading.current_thread())
+        return export_file(*args)
+
+    # The cog is loaded (and imports it) when the bot starts.
+    monkeypatch.setattr(export_file_module, "export_file", recording_export_file)
     async with bot_on_emulator(tmp_path) as running:
         learners = await seed_learners(running, 4)
         mod = running.discord.add_member("mod")
         asked = await running.discord.slash(mod, "tutor export")
         exported = await running.discord.wait_for_response(asked)
         assert asked.callback_types == [5]  # deferred at once: a big server's export is slow
+        assert threads and threading.main_thread() not in threads  # encoded off the loop
         (attachment,) = exported["attachments"]
         text = attachment_bytes(exported, attachment["filename"]).decode()
         rows = list(csv.DictReader(io.StringIO(text)))
