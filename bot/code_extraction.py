@@ -5,6 +5,7 @@ One place for this rule, used by every front end and by the CLI commands.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -27,11 +28,13 @@ class Extraction:
 
 
 def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
-    """Return the Python fenced blocks (joined, in order), or the whole text when fences are
-    optional.
+    """Return the Python fenced blocks (joined, in order); without a fence, the whole text
+    when it parses as Python.
 
     `require_fence=True` is for chat messages: text without a fence is conversation, not a
     submission, and an opened but unclosed fence is reported so the sender can fix it.
+    Otherwise (files, forms, the terminal) unfenced text is code only if it parses as
+    Python; if not, the problem names the line, in case it is code with a typo.
     """
     text = text.replace("\r\n", "\n")
     blocks = _fenced_blocks(text)
@@ -56,7 +59,37 @@ def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
         return Extraction(code=None, fenced=False, problem=None)
     if not text.strip():
         return Extraction(code=None, fenced=False, problem="There is no code in it.")
+    return _unfenced(text)
+
+
+def _unfenced(text: str) -> Extraction:
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}: {exc.msg}" if exc.lineno else exc.msg
+        line = (exc.text or "").strip()
+        shown = f" (`{line[:80]}`)" if line and "`" not in line else ""
+        return Extraction(
+            code=None,
+            fenced=False,
+            problem=(
+                f"This doesn't read as Python ({where}{shown}). If it is code, fix that line; "
+                f"if it is a message, {HOW_TO_FORMAT[0].lower()}{HOW_TO_FORMAT[1:]}"
+            ),
+        )
+    except (RecursionError, MemoryError, ValueError):
+        pass  # too deeply nested to check here: the sandbox says so in its own words
     return Extraction(code=text, fenced=False)
+
+
+def extract_from_file(text: str) -> Extraction:
+    """A file is code by nature: with no fence at all it runs as it is, so a syntax error
+    gets a verdict with its line and caret; a file holding a chat message is read as one."""
+    if "```" in text:
+        return extract_code(text)
+    if not text.strip():
+        return Extraction(code=None, fenced=False, problem="There is no code in it.")
+    return Extraction(code=text.replace("\r\n", "\n"), fenced=False)
 
 
 def _fenced_blocks(text: str) -> list[tuple[str, str]]:

@@ -53,3 +53,34 @@ def test_plain_file_is_code_when_fences_are_optional() -> None:
 def test_empty_text_has_no_code() -> None:
     result = extract_code("  \n")
     assert result.code is None and result.problem
+
+
+def test_python3_fence_with_trailing_spaces_is_python() -> None:
+    assert extract_code(f"{FENCE}python3   \nz = 3\n{FENCE}").code == "z = 3\n"
+
+
+def test_unfenced_text_counts_only_if_it_parses_as_python() -> None:
+    assert extract_code("w = w - lr * grad\n").code == "w = w - lr * grad\n"
+    prose = extract_code("I think the gradient points uphill, right?")
+    assert prose.code is None
+    assert prose.problem is not None and "```python" in prose.problem
+
+
+def test_unfenced_code_with_a_typo_names_the_line() -> None:
+    result = extract_code("x = 1\ndef f(:\n    pass\n")
+    assert result.code is None
+    assert result.problem is not None
+    assert "line 2" in result.problem and "def f(:" in result.problem
+
+
+def test_unfenced_code_too_nested_to_parse_is_left_to_the_sandbox() -> None:
+    deep = "x = " + "-" * 30_000 + "1\n"
+    assert extract_code(deep).code == deep
+
+
+def test_a_file_without_fences_is_code_as_it_is() -> None:
+    from bot.code_extraction import extract_from_file
+
+    assert extract_from_file("def f(:\n    pass\n").code == "def f(:\n    pass\n"
+    assert extract_from_file(f"note\n{FENCE}python\nx = 1\n{FENCE}\n").code == "x = 1\n"
+    assert extract_from_file("\n\n").code is None

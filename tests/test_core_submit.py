@@ -69,6 +69,9 @@ async def test_no_code_is_a_friendly_refusal(core: TutorCore, store: SqliteStore
     with pytest.raises(NoCodeFound) as caught:
         await core.submit(ADA, "what does lr mean?", require_fence=True)
     assert "```python" in caught.value.message
+    with pytest.raises(NoCodeFound) as caught:
+        await core.submit(ADA, "I think the slope points uphill?")
+    assert "line 1" in caught.value.message and "```python" in caught.value.message
     assert await store.attempts("guild:1", "ada") == []
 
 
@@ -122,7 +125,8 @@ async def test_solution_opens_after_enough_failures(core: TutorCore) -> None:
     with pytest.raises(SolutionNotAvailable) as caught:
         await core.solution(ADA)
     assert "after 1 more failed attempt." in caught.value.message
-    await core.submit(ADA, "x = (\n")  # a syntax error is a failed try too
+    # A syntax error inside a fence is a failed try too (unfenced, it isn't read as code).
+    await core.submit(ADA, "```python\nx = (\n```")
     assert await core.solution(ADA) == FIRST.solution
     assert (await core.current_lesson(ADA)).solution_available
 

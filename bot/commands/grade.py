@@ -8,7 +8,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from bot.code_extraction import HOW_TO_FORMAT, extract_code
+from bot.code_extraction import HOW_TO_FORMAT, extract_from_file
 from bot.commands._inputs import InputError, read_inputs
 from bot.console.style import Style
 from bot.console.verdict_text import render_verdict
@@ -86,7 +86,7 @@ async def _grade_all(
     async with Sandbox(workers=workers, limits=limits) as sandbox:
 
         async def one(submission: Submission) -> Verdict:
-            extraction = extract_code(submission.text)
+            extraction = extract_from_file(submission.text)
             if extraction.code is None:
                 # The same words the tutor core uses for a message with nothing to grade.
                 reason = NoCodeFound(extraction.problem or HOW_TO_FORMAT).message

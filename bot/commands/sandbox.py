@@ -8,7 +8,7 @@ import json
 import sys
 from dataclasses import asdict
 
-from bot.code_extraction import extract_code
+from bot.code_extraction import extract_from_file
 from bot.commands._inputs import InputError, read_inputs
 from sandbox import ErrorInfo, Limits, RunResult, Sandbox, Status
 
@@ -46,7 +46,7 @@ async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int)
     async with Sandbox(workers=workers, limits=limits) as sandbox:
 
         async def one(text: str) -> RunResult:
-            extraction = extract_code(text)
+            extraction = extract_from_file(text)
             if extraction.code is None:
                 error = ErrorInfo("NoCode", extraction.problem or "there is no code to run")
                 return RunResult(Status.REJECTED, error=error, message=error.message)
