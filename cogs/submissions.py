@@ -1,12 +1,15 @@
 """Fenced Python posted in a lesson channel is a submission for the learner's current lesson.
 
 The bot reacts at once (⏳), replies with the verdict, and swaps the reaction for ✅ or ❌.
-Editing the message within a few minutes re-grades it and edits the same reply. Messages
-without a fence are conversation and are ignored.
+Editing the message within a few minutes re-grades it and edits the same reply; an edit made
+while the message is still being graded is graded right after, and an edit inside the
+cooldown waits it out rather than replacing the verdict with a refusal. Messages without a
+fence are conversation and are ignored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -31,6 +34,8 @@ class SubmissionsCog(commands.Cog):
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
         self.replies = ChannelReplies()
+        # Messages being considered -> the text of an edit made meanwhile, considered next.
+        self._edited_meanwhile: dict[int, str | None] = {}
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -40,13 +45,28 @@ class SubmissionsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        # Only submissions we answered, and only real content edits (not link previews).
-        if not self.replies.editable(payload.message_id) or "content" not in payload.data:
+        # Only real content edits (not link previews), of submissions we answered.
+        if "content" not in payload.data or payload.message.author.bot:
             return
-        if not payload.message.author.bot:
+        if payload.message_id in self._edited_meanwhile:
+            self._edited_meanwhile[payload.message_id] = payload.message.content
+        elif self.replies.editable(payload.message_id):
             await self._consider(payload.message, payload.message.content)
 
     async def _consider(self, message: discord.Message, text: str) -> None:
+        """Consider the message, then any newer text it was edited to in the meantime."""
+        # Marked before the first await, so an edit arriving meanwhile is kept, not dropped.
+        pending = self._edited_meanwhile
+        pending[message.id] = None
+        try:
+            latest: str | None = text
+            while latest is not None:
+                await self._consider_once(message, latest)
+                latest, pending[message.id] = pending[message.id], None
+        finally:
+            del pending[message.id]
+
+    async def _consider_once(self, message: discord.Message, text: str) -> None:
         extraction = extract_code(text, require_fence=True)
         if extraction.code is None and extraction.problem is None:
             return  # conversation, not code
@@ -63,14 +83,16 @@ class SubmissionsCog(commands.Cog):
 
     async def _grade(self, message: discord.Message, text: str) -> None:
         learner = learner_for(message.author, message.guild)
+        regrade = self.replies.editable(message.id)
         try:
             if self.bot.core.is_grading(learner):
                 raise AlreadyGrading()
+            if regrade:  # an edit waits out the pause rather than hiding the verdict
+                await asyncio.sleep(self.bot.cooldown.remaining(learner_key(learner)))
             self.bot.cooldown.begin(learner_key(learner))
         except Exception as refusal:
             await self.replies.answer(message, text=explain(refusal).message)
             return
-        regrade = self.replies.editable(message.id)
         await self._react(message, remove=(PASSED, NOT_PASSED) if regrade else (), add=GRADING)
         if self.bot.sandbox_saturated:
             await self.replies.answer(message, text=QUEUED_NOTICE)

@@ -44,6 +44,8 @@ def test_the_cooldown_refuses_a_second_submission_inside_the_window() -> None:
     cooldown.begin("guild:1/42")
     with pytest.raises(CoolingDown):
         cooldown.begin("guild:1/42")
+    assert 59.0 < cooldown.remaining("guild:1/42") <= 60.0
+    assert cooldown.remaining("guild:1/43") == 0.0
     cooldown.begin("guild:1/43")  # someone else is not affected
     SubmissionCooldown(0.0).begin("guild:1/42")
 

@@ -164,3 +164,31 @@ async def test_mentioning_the_bot_is_chat_not_an_error(
         await running.discord.wait_for_response(await running.discord.slash(ivo, "progress"))
         assert running.discord.replies_to(said) == []
         assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_an_edit_inside_the_cooldown_waits_instead_of_hiding_the_verdict(
+    tmp_path: Path,
+) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path, submission_cooldown_s=3.0) as running:
+        jem = running.discord.add_member("jem")
+        message = await running.discord.send_message(jem, fenced(lesson.fixtures[0].code))
+        first = await running.discord.wait_for_reply(message)
+        await running.discord.edit_message(message, fenced(lesson.solution))
+        regraded = await running.discord.wait_for_reply(message, done=passed)
+        assert regraded["id"] == first["id"]
+        # The reply went from one verdict to the next, never through a refusal.
+        edits = [e["body"] for e in running.discord.state.sent if e["message_id"] == first["id"]]
+        assert not any("Not so fast" in (body.get("content") or "") for body in edits)
+
+
+async def test_an_edit_made_while_grading_is_graded_next(tmp_path: Path) -> None:
+    lesson = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path, env={"SANDBOX_TIMEOUT": "2"}) as running:
+        kai = running.discord.add_member("kai")
+        message = await running.discord.send_message(kai, fenced("while True:\n    pass\n"))
+        await running.discord.wait_for_reactions(message, ["⏳"])
+        await running.discord.edit_message(message, fenced(lesson.solution))  # fixed meanwhile
+        assert passed(await running.discord.wait_for_reply(message, done=passed))
+        assert len(running.discord.replies_to(message)) == 1
+        await running.discord.wait_for_reactions(message, ["✅"])

@@ -16,6 +16,11 @@ class SubmissionCooldown:
         self.seconds = seconds
         self._last: dict[str, float] = {}
 
+    def remaining(self, learner_key: str) -> float:
+        """Seconds until this learner may submit again (0 when they may now)."""
+        last = self._last.get(learner_key)
+        return 0.0 if last is None else max(0.0, self.seconds - (time.monotonic() - last))
+
     def begin(self, learner_key: str) -> None:
         """Record a submission now, or raise CoolingDown if the last one was too recent."""
         now = time.monotonic()
