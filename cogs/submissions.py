@@ -20,7 +20,7 @@ from bot.core import AlreadyGrading, SubmissionOutcome
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.channel_replies import ChannelReplies
 from bot.discord_app.channels import is_lesson_channel
-from bot.discord_app.errors import explain
+from bot.discord_app.errors import ShuttingDown, explain
 from bot.discord_app.learners import learner_for, learner_key
 from bot.discord_app.submitting import QUEUED_NOTICE
 from bot.discord_app.verdicts import GRADED_EVENT, GradedSubmission, verdict_reply
@@ -85,6 +85,8 @@ class SubmissionsCog(commands.Cog):
         learner = learner_for(message.author, message.guild)
         regrade = self.replies.editable(message.id)
         try:
+            if self.bot.closing:
+                raise ShuttingDown()
             if self.bot.core.is_grading(learner):
                 raise AlreadyGrading()
             if regrade:  # an edit waits out the pause rather than hiding the verdict

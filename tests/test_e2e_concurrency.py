@@ -76,3 +76,21 @@ async def test_a_modal_submission_to_a_full_pool_is_told_it_is_queued(tmp_path: 
         )
         verdict = await running.discord.wait_for_response(submitted, done=passed)
         assert verdict["content"] == ""  # the notice made way for the verdict
+
+
+async def test_a_submission_during_shutdown_is_told_to_come_back(tmp_path: Path) -> None:
+    first = load_course().lessons[0]
+    async with bot_on_emulator(tmp_path, env={"SANDBOX_TIMEOUT": "2"}) as running:
+        pat, quy = running.discord.add_member("pat"), running.discord.add_member("quy")
+        looping = await running.discord.send_message(pat, fenced(INFINITE_LOOP))
+        await running.discord.wait_for_reactions(looping, ["⏳"])
+        closing = asyncio.create_task(running.bot.close())  # as SIGTERM does
+        await asyncio.sleep(0)  # it starts: from now on it waits for the running grading
+        assert running.bot.closing
+
+        late = await running.discord.send_message(quy, fenced(first.solution))
+        refusal = await running.discord.wait_for_reply(late, done=lambda r: bool(r["content"]))
+        assert "restarting" in refusal["content"]
+        await closing
+        # The grading that was running still delivered its verdict before the bot left.
+        assert running.discord.replies_to(looping)[0]["embeds"][0]["title"].startswith("⏱️")

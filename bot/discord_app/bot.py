@@ -87,6 +87,7 @@ class TutorBot(commands.Bot):
         self.cooldown = SubmissionCooldown(submission_cooldown_s)
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
+        self.closing = False  # set on shutdown: running gradings finish, no new ones start
         # Stamped on in-memory prompts' buttons, so presses from before a restart are known.
         self.session = secrets.token_hex(4)
         # Cogs may add pictures to verdicts (see bot.discord_app.verdicts).
@@ -130,9 +131,14 @@ class TutorBot(commands.Bot):
         return await task
 
     async def close(self) -> None:
+        self.closing = True
         if self._gradings:
             log.info("waiting for %d running grading(s) to finish", len(self._gradings))
-            _, pending = await asyncio.wait(self._gradings, timeout=SHUTDOWN_GRACE_S)
-            for task in pending:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + SHUTDOWN_GRACE_S
+            # Submissions arriving meanwhile are turned away, which also takes a moment.
+            while self._gradings and (left := deadline - loop.time()) > 0:
+                await asyncio.wait(set(self._gradings), timeout=left)
+            for task in list(self._gradings):
                 task.cancel()
         await super().close()

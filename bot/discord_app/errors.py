@@ -28,6 +28,10 @@ class CoolingDown(Exception):
         self.retry_after_s = retry_after_s
 
 
+class ShuttingDown(Exception):
+    """The bot is stopping: it finishes running gradings but starts no new ones."""
+
+
 @dataclass(frozen=True)
 class Explanation:
     message: str
@@ -43,6 +47,8 @@ def explain(error: BaseException) -> Explanation:
         wait = error.retry_after_s if isinstance(error, CoolingDown) else error.retry_after
         seconds = max(1, round(wait))
         return Explanation(f"⏳ Not so fast: you can submit again in {seconds} s.")
+    if isinstance(error, ShuttingDown):
+        return Explanation("🔧 The tutor is restarting: please submit again in a minute.")
     if isinstance(error, app_commands.NoPrivateMessage):
         return Explanation("That command only works in a server, not in direct messages.")
     if isinstance(error, NotAModerator):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 import discord
 
 from bot.core import AlreadyGrading
+from bot.discord_app.errors import ShuttingDown
 from bot.discord_app.learners import learner_for, learner_key
 from bot.discord_app.verdicts import GRADED_EVENT, GradedSubmission, verdict_reply
 
@@ -23,6 +24,8 @@ QUEUED_NOTICE = "⏳ All sandboxes are busy right now: your code is queued and w
 async def grade_interaction(interaction: discord.Interaction, text: str, lesson_id: str) -> None:
     bot = cast("TutorBot", interaction.client)
     learner = learner_for(interaction.user, interaction.guild)
+    if bot.closing:
+        raise ShuttingDown()
     if bot.core.is_grading(learner):
         raise AlreadyGrading()
     bot.cooldown.begin(learner_key(learner))
