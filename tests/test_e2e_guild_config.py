@@ -127,3 +127,19 @@ async def test_completing_the_course_gives_the_role_and_is_announced(tmp_path: P
         assert said["allowed_mentions"] == {"parse": []}  # named, not pinged
         await discord_.state.wait_until(lambda: discord_.state.member_roles or None, 30)
         assert discord_.state.member_roles == [(int(ivy["id"]), role_id)]
+
+
+async def test_threads_belong_to_their_channel(tmp_path: Path) -> None:
+    async with bot_on_emulator(tmp_path) as running:
+        discord_ = running.discord
+        mod, hal = discord_.add_member("mod"), discord_.add_member("hal")
+        lessons = discord_.channel(discord_.lesson_channel_id)
+        await config(running, mod, "channel-add", channel=lessons)
+        inside = await discord_.create_thread(hal, discord_.lesson_channel_id, "my attempt")
+        outside = await discord_.create_thread(hal, discord_.other_channel_id, "off topic")
+        elsewhere = await discord_.send_message(hal, fenced(FIRST.solution), channel_id=outside)
+        here = await discord_.send_message(hal, fenced(FIRST.solution), channel_id=inside)
+        reply = await discord_.wait_for_reply(here)
+        assert reply["embeds"][0]["title"].startswith("✅")
+        assert int(reply["channel_id"]) == inside  # answered in the thread
+        assert discord_.replies_to(elsewhere) == []  # handled in order: passed over

@@ -90,6 +90,14 @@ class DiscordEmulator:
         """A channel of the guild as an option value."""
         return self.state.text_channel(channel_id)
 
+    async def create_thread(self, creator: Json, parent_id: int, name: str) -> int:
+        """A member starts a public thread in a channel; messages can then go to its id."""
+        thread_id = self.state.ids.next()
+        self.state.threads[thread_id] = parent_id
+        payload = payloads.thread(thread_id, parent_id, self.guild_id, creator["id"], name)
+        await self.gateway.dispatch("THREAD_CREATE", payload)
+        return thread_id
+
     async def deny_bot(self, channel_id: int, permissions: int) -> None:
         """A moderator denies the bot `permissions` (bits) in a channel, as an overwrite."""
         self.state.bot_denied[channel_id] = permissions

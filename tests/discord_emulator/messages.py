@@ -23,7 +23,7 @@ def create(
         channel_id,
         state.bot_user,
         body.get("content") or "",
-        guild_id=state.guild_id if channel_id in state.channel_ids else None,
+        guild_id=state.guild_id if channel_id in [*state.channel_ids, *state.threads] else None,
         embeds=body.get("embeds"),
         components=body.get("components"),
         reference=reference,

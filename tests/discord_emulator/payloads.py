@@ -60,6 +60,27 @@ def text_channel(
     }
 
 
+def thread(thread_id: int, parent_id: int, guild_id: int, owner_id: str, name: str) -> Json:
+    """A public thread in a text channel."""
+    return {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": str(guild_id),
+        "parent_id": str(parent_id),
+        "owner_id": owner_id,
+        "name": name,
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": now(),
+            "locked": False,
+        },
+        "newly_created": True,
+    }
+
+
 def member_overwrite(user_id: str, deny: int) -> Json:
     """A channel permission overwrite denying one member some permissions."""
     return {"id": user_id, "type": 1, "allow": "0", "deny": str(deny)}

@@ -72,6 +72,7 @@ class EmulatorState:
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
         self.bot_denied: dict[int, int] = {}  # channel -> permissions a moderator denied the bot
         self.dms_closed: set[int] = set()  # users who accept no DMs from the bot
+        self.threads: dict[int, int] = {}  # thread -> the channel it belongs to
         self.departed: set[int] = set()  # users who left the server (still users, not members)
         self.messages: dict[int, Json] = {}
         # Every request body the bot sent to create or edit a message, in order.
