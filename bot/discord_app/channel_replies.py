@@ -101,11 +101,10 @@ class ChannelReplies:
 def _can_embed(message: discord.Message) -> bool:
     if message.guild is None:
         return True  # DMs: always allowed
-    me = message.guild.me
-    channel = message.channel
-    return isinstance(channel, discord.abc.GuildChannel | discord.Thread) and (
-        channel.permissions_for(me).embed_links
-    )
+    me, channel = message.guild.me, message.channel
+    if me is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return True  # nothing cached to check against: try, and learn from Discord's answer
+    return channel.permissions_for(me).embed_links
 
 
 def _files(verdict: VerdictReply | None) -> list[discord.File]:
