@@ -64,6 +64,22 @@ def test_fences_in_learner_output_cannot_close_the_block() -> None:
     assert "```" not in defuse_fences("a ``` b")
 
 
+def test_a_masked_link_in_learner_text_is_not_posted_as_a_link() -> None:
+    lesson = load_course().lessons[0]
+    bait = "[free nitro](https://evil.example)"
+    verdict = Verdict(
+        lesson_id=lesson.id,
+        status="error",
+        message=f"Your code raised ValueError on line 1: {bait}",
+        checks=[CheckResult("total", None, f"can't check: {bait}")],
+        error=ErrorInfo("ValueError", bait, line=1, source_line=f'raise ValueError("{bait}")'),
+    )
+    embed = verdict_embed(verdict, lesson).to_dict()
+    outside_code = [embed["description"], *(f["value"].split("```")[0] for f in embed["fields"])]
+    assert all("](" not in text for text in outside_code)
+    assert all("https://evil.example" in text for text in outside_code)  # visible, not hidden
+
+
 def test_output_is_numbered_and_truncated_with_a_count() -> None:
     shown = numbered_output("\n".join(f"line {i}" for i in range(1, 51)), 1_024, max_lines=20)
     assert " 1 | line 1" in shown and "20 | line 20" in shown

@@ -192,3 +192,13 @@ async def test_an_edit_made_while_grading_is_graded_next(tmp_path: Path) -> None
         assert passed(await running.discord.wait_for_reply(message, done=passed))
         assert len(running.discord.replies_to(message)) == 1
         await running.discord.wait_for_reactions(message, ["✅"])
+
+
+async def test_a_masked_link_in_an_exception_is_not_posted_as_a_link(tmp_path: Path) -> None:
+    code = 'raise ValueError("[claim your prize](https://evil.example)")\n'
+    async with bot_on_emulator(tmp_path) as running:
+        lou = running.discord.add_member("lou")
+        message = await running.discord.send_message(lou, fenced(code))
+        embed = (await running.discord.wait_for_reply(message))["embeds"][0]
+        shown = [embed["description"], field(embed, "Error").split("```")[0]]
+        assert all("https://evil.example" in text and "](" not in text for text in shown)

@@ -2,6 +2,9 @@
 
 Learner output is quoted inside code blocks, so a ``` in it would close the block early
 and let the rest render as Markdown: we break every fence with a zero-width space.
+Outside code blocks (a verdict's message, an exception's text) a learner could also write
+a masked link, `[looks harmless](https://elsewhere)`, which the bot would then post as its
+own: `defuse` breaks those too, leaving the address visible as plain text.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ ELLIPSIS = "…"
 
 def defuse_fences(text: str) -> str:
     return text.replace("```", f"`{ZERO_WIDTH_SPACE}`{ZERO_WIDTH_SPACE}`")
+
+
+def defuse(text: str) -> str:
+    """Learner text for outside a code block: no fences, no masked links."""
+    return defuse_fences(text).replace("](", f"]{ZERO_WIDTH_SPACE}(")
 
 
 def truncate(text: str, limit: int) -> str:

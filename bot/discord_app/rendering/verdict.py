@@ -8,7 +8,7 @@ import discord
 
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.lesson import lesson_title
-from bot.discord_app.rendering.text import code_block, defuse_fences, numbered_output, truncate
+from bot.discord_app.rendering.text import code_block, defuse, numbered_output, truncate
 from lessons.course import Lesson
 from lessons.verdict import Verdict
 
@@ -62,11 +62,11 @@ def verdict_embed(
 
 
 def _description(verdict: Verdict) -> str:
-    lines = [truncate(defuse_fences(verdict.message), 500)] if verdict.message else []
+    lines = [truncate(defuse(verdict.message), 500)] if verdict.message else []
     shown = 0
     for i, check in enumerate(verdict.checks):
         mark = CHECK_MARKS[check.passed]
-        line = truncate(f"{mark} **{check.name}** — {defuse_fences(check.message)}", 600)
+        line = truncate(f"{mark} **{check.name}** — {defuse(check.message)}", 600)
         if shown + len(line) > CHECKS_ROOM:
             lines.append(f"… and {len(verdict.checks) - i} more checks")
             break
@@ -92,7 +92,7 @@ def _error_text(verdict: Verdict) -> str:
     error = verdict.error
     assert error is not None
     where = f"Line {error.line}: " if error.line else ""
-    text = truncate(f"{where}**{error.type}**: {defuse_fences(error.message)}", 500)
+    text = truncate(f"{where}**{error.type}**: {defuse(error.message)}", 500)
     if error.source_line:
         text += "\n" + code_block(error.source_line.strip(), 400)
     return truncate(text, limits.EMBED_FIELD_VALUE)
