@@ -14,6 +14,7 @@ from bot.discord_app.bot import TutorBot
 from bot.discord_app.learners import learner_for
 from bot.discord_app.modals import open_submit_form
 from bot.discord_app.rendering import limits
+from bot.discord_app.rendering.lesson import lesson_title
 from bot.discord_app.rendering.progress import lesson_list_embed
 from bot.discord_app.rendering.text import code_block, truncate
 from bot.discord_app.replies import COURSE_COMPLETE, send_hint, send_lesson
@@ -58,11 +59,12 @@ class LessonCog(commands.GroupCog, group_name="lesson", group_description="The c
     @app_commands.describe(lesson=LESSON_OPTION)
     async def solution(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
         learner = learner_for(interaction.user, interaction.guild)
-        code = await self.bot.core.solution(learner, lesson)
+        shown = await self.bot.core.solution_view(learner, lesson)
+        title = f"Reference solution · {lesson_title(shown.lesson)}"
         embed = discord.Embed(
-            title="Reference solution",
+            title=truncate(title, limits.EMBED_TITLE),
             colour=discord.Colour.dark_green(),
-            description=code_block(code, limits.EMBED_DESCRIPTION),
+            description=code_block(shown.code, limits.EMBED_DESCRIPTION),
         )
         embed.set_footer(text="Read it, then try writing it again yourself without looking.")
         await interaction.response.send_message(embed=embed, ephemeral=True)

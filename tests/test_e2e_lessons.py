@@ -103,6 +103,7 @@ async def test_hints_come_in_tiers_and_the_solution_waits_for_a_pass(tmp_path: P
         granted = await running.discord.wait_for_response(
             await running.discord.slash(eli, "lesson solution", lesson=first.id)
         )
+        assert granted["embeds"][0]["title"] == f"Reference solution · Lesson 1 · {first.title}"
         assert granted["embeds"][0]["description"].startswith("```python\n")
 
 
