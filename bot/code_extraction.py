@@ -38,10 +38,18 @@ def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
     """
     text = text.replace("\r\n", "\n")
     blocks = _fenced_blocks(text)
-    python_blocks = [code for tag, code in blocks if tag.lower() in _PYTHON_TAGS]
-    if python_blocks:
-        # Learners often split one program over several blocks with prose between them.
-        return Extraction(code="\n".join(python_blocks), fenced=True)
+    tagged = [code for tag, code in blocks if tag.lower() in _PYTHON_TAGS - {""}]
+    untagged = [code for tag, code in blocks if not tag]
+    if tagged:
+        # Learners often split one program over several blocks with prose between them;
+        # untagged blocks beside tagged ones are usually output or a traceback.
+        return Extraction(code="\n".join(tagged), fenced=True)
+    if untagged:
+        code = "\n".join(untagged)
+        problem = _not_python(code, "That code block")
+        if problem is not None:  # a pasted traceback or output, or code with a typo
+            return Extraction(code=None, fenced=True, problem=problem)
+        return Extraction(code=code, fenced=True)
     if blocks:
         return Extraction(
             code=None,
@@ -63,23 +71,25 @@ def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
 
 
 def _unfenced(text: str) -> Extraction:
+    problem = _not_python(text, "This")
+    return Extraction(code=None if problem else text, fenced=False, problem=problem)
+
+
+def _not_python(code: str, subject: str) -> str | None:
+    """Why `code` doesn't parse as Python, in the sender's terms; None when it does."""
     try:
-        ast.parse(text)
+        ast.parse(code)
     except SyntaxError as exc:
         where = f"line {exc.lineno}: {exc.msg}" if exc.lineno else exc.msg
         line = (exc.text or "").strip()
         shown = f" (`{line[:80]}`)" if line and "`" not in line else ""
-        return Extraction(
-            code=None,
-            fenced=False,
-            problem=(
-                f"This doesn't read as Python ({where}{shown}). If it is code, fix that line; "
-                f"if it is a message, {HOW_TO_FORMAT[0].lower()}{HOW_TO_FORMAT[1:]}"
-            ),
+        return (
+            f"{subject} doesn't read as Python ({where}{shown}). If it is code, fix that "
+            f"line; if it isn't, {HOW_TO_FORMAT[0].lower()}{HOW_TO_FORMAT[1:]}"
         )
     except (RecursionError, MemoryError, ValueError):
         pass  # too deeply nested to check here: the sandbox says so in its own words
-    return Extraction(code=text, fenced=False)
+    return None
 
 
 def extract_from_file(text: str) -> Extraction:

@@ -17,6 +17,19 @@ def test_untagged_and_py_fences_count_as_python() -> None:
     assert extract_code(f"{FENCE}py\ny = 2\n{FENCE}").code == "y = 2\n"
 
 
+def test_untagged_blocks_beside_tagged_ones_are_not_code() -> None:
+    traceback = "Traceback (most recent call last):\n"
+    text = f"{FENCE}python\nx = 1\n{FENCE}\nI got:\n{FENCE}\n{traceback}{FENCE}"
+    assert extract_code(text, require_fence=True).code == "x = 1\n"
+
+
+def test_an_untagged_block_that_is_not_python_is_pointed_out() -> None:
+    text = f"help?\n{FENCE}\nTraceback (most recent call last):\n  boom\n{FENCE}"
+    result = extract_code(text, require_fence=True)
+    assert result.code is None
+    assert result.problem is not None and "doesn't read as Python (line 1" in result.problem
+
+
 def test_python_blocks_are_joined_and_other_languages_skipped() -> None:
     text = (
         f"{FENCE}js\nlet a\n{FENCE}\n{FENCE}python\nb = 1\n{FENCE}\n{FENCE}python\nc = 1\n{FENCE}"
