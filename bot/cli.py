@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if settings.log_level != "DEBUG":
+        # discord.py narrates every connection step at INFO; our own log says what matters.
+        logging.getLogger("discord").setLevel(logging.WARNING)
     if args.command is None:
         default = _default_command(modules, settings)
         if default is None:

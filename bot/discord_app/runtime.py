@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from typing import Any
 
 import discord
@@ -19,9 +19,9 @@ from bot.core import TutorCore
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.endpoints import use_endpoints
 from bot.settings import Settings
-from bot.store import SqliteStore
+from bot.store import SqliteStore, StoreError
 from lessons import load_course
-from sandbox import Limits, Sandbox
+from sandbox import Limits, Sandbox, SandboxUnavailable
 
 PORTAL = "https://discord.com/developers/applications"
 
@@ -34,12 +34,28 @@ class StartupProblem(Exception):
 async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterator[TutorBot]:
     """The bot with its store, sandbox pool and core, all closed again on exit."""
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
-    async with (
-        SqliteStore(settings.database_path) as store,
-        Sandbox(workers=settings.sandbox_workers, limits=limits) as sandbox,
-    ):
+    async with AsyncExitStack() as resources:
+        path = settings.database_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store = await resources.enter_async_context(SqliteStore(path))
+        except StoreError as exc:  # its message already names the path and the way out
+            raise StartupProblem(str(exc)) from None
+        except OSError as exc:
+            raise StartupProblem(
+                f"Can't create the folder for the database {path}: {exc.strerror or exc}. "
+                "Set DATABASE_PATH (or --db) to a file the bot may create and write."
+            ) from None
+        try:
+            sandbox = await resources.enter_async_context(
+                Sandbox(workers=settings.sandbox_workers, limits=limits)
+            )
+        except SandboxUnavailable as exc:
+            raise StartupProblem(
+                f"The sandbox for learners' code could not start ({exc}). "
+                "Run `python -m bot doctor` to see why."
+            ) from None
         core = TutorCore(
             store,
             sandbox,

@@ -1,0 +1,37 @@
+"""`python -m bot run` with a database it can't use: one line saying so, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run_bot(database: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DISCORD_TOKEN": "not-a-real-token", "DATABASE_PATH": str(database)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("kind", ["a folder", "not sqlite"])
+def test_an_unusable_database_is_one_line(tmp_path: Path, kind: str) -> None:
+    database = tmp_path / "tutor.sqlite3"
+    if kind == "a folder":
+        database.mkdir()
+    else:
+        database.write_text("these are my notes, not a database\n")
+    proc = _run_bot(database)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    problem = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(problem) == 1 and str(database) in problem[0]
+    if kind == "not sqlite":
+        assert database.read_text() == "these are my notes, not a database\n"
