@@ -79,8 +79,8 @@ class ZygoteClient:
     def forget(self, run_id: int) -> None:
         """The caller is gone: kill the child if it still runs, drop its futures."""
         self._started.pop(run_id, None)
-        self._exited.pop(run_id, None)
-        if self.alive:
+        still_running = self._exited.pop(run_id, None) is not None
+        if still_running and self.alive:
             self._send({"op": "kill", "id": run_id})
 
     def _send(self, message: dict[str, Any]) -> None:

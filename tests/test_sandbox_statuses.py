@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -257,3 +258,39 @@ async def test_the_pool_recovers_when_the_zygote_dies() -> None:
         assert crashed.status is Status.CRASHED
         again = await sandbox.run("print('back')\n")
         assert again.status is Status.OK and again.stdout == "back\n"
+
+
+def _running_children(zygote_pid: int) -> set[int]:
+    """Children of the zygote that took a job: they dropped to uid 65534 (idle ones haven't)."""
+    path = Path(f"/proc/{zygote_pid}/task/{zygote_pid}/children")
+    pids = {int(pid) for pid in path.read_text().split()}
+    running = set()
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if "\nUid:\t65534" in status:
+            running.add(pid)
+    return running
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the running child is told apart by its uid drop")
+async def test_a_cancelled_run_kills_its_child() -> None:
+    async with Sandbox(workers=1, limits=Limits(timeout_s=30)) as sandbox:
+        zygote = sandbox._zygote
+        assert zygote is not None
+        task = asyncio.create_task(sandbox.run("while True:\n    pass\n"))
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if running := _running_children(zygote.process.pid):
+                break
+        assert running, "the run never started"
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(500):  # the child must go long before its 30 s timeout
+            await asyncio.sleep(0.01)
+            if not running & _running_children(zygote.process.pid):
+                break
+        assert not running & _running_children(zygote.process.pid)
