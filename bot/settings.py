@@ -55,6 +55,7 @@ class Settings:
     sandbox_timeout_s: float = 2.0
     sandbox_memory_mb: int = 256
     solution_after_failures: int = 3
+    submission_cooldown_s: float = 3.0  # between one learner's channel submissions
     log_level: str = "INFO"
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -97,6 +98,7 @@ class Settings:
             ("sandbox_timeout_s", "SANDBOX_TIMEOUT", float, 0.1),
             ("sandbox_memory_mb", "SANDBOX_MEMORY_MB", int, 32),
             ("solution_after_failures", "SOLUTION_AFTER_FAILURES", int, 0),
+            ("submission_cooldown_s", "SUBMISSION_COOLDOWN", float, 0),
         ):
             value = number(name, kind, minimum)
             if value is not None:

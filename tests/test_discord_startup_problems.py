@@ -1,4 +1,4 @@
-"""`python -m bot run` with a database it can't use: one line saying so, no traceback."""
+"""Starting the bot: an unusable database is one line, and settings reach the bot."""
 
 from __future__ import annotations
 
@@ -35,3 +35,17 @@ def test_an_unusable_database_is_one_line(tmp_path: Path, kind: str) -> None:
     assert len(problem) == 1 and str(database) in problem[0]
     if kind == "not sqlite":
         assert database.read_text() == "these are my notes, not a database\n"
+
+
+async def test_the_cooldown_comes_from_the_settings() -> None:
+    from bot.discord_app.bot import TutorBot
+    from bot.settings import Settings
+
+    bot = TutorBot(settings=Settings(submission_cooldown_s=7.5), core=None)
+    try:
+        assert bot.cooldown.seconds == 7.5
+        explicit = TutorBot(settings=Settings(), core=None, submission_cooldown_s=0.0)
+        assert explicit.cooldown.seconds == 0.0
+        await explicit.close()
+    finally:
+        await bot.close()

@@ -22,6 +22,7 @@ def test_values_are_parsed() -> None:
             "DEV_GUILD_ID": "42",
             "SANDBOX_WORKERS": "3",
             "SANDBOX_TIMEOUT": "1.5",
+            "SUBMISSION_COOLDOWN": "0",
             "LOG_LEVEL": "debug",
             "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10/",
         }
@@ -31,6 +32,7 @@ def test_values_are_parsed() -> None:
     assert settings.dev_guild_id == 42
     assert settings.sandbox_workers == 3
     assert settings.sandbox_timeout_s == 1.5
+    assert settings.submission_cooldown_s == 0
     assert settings.log_level == "DEBUG"
     assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
 
@@ -41,6 +43,7 @@ def test_values_are_parsed() -> None:
         ({"SANDBOX_WORKERS": "many"}, "SANDBOX_WORKERS must be a number"),
         ({"SANDBOX_WORKERS": "0"}, "at least 1"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"SUBMISSION_COOLDOWN": "-1"}, "SUBMISSION_COOLDOWN must be at least 0"),
     ],
 )
 def test_bad_values_say_which_setting(env: dict[str, str], fragment: str) -> None:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_COOLDOWN_S = 3.0
 # On shutdown, gradings already running get this long to post their verdict.
 SHUTDOWN_GRACE_S = 10.0
 
@@ -67,7 +66,7 @@ class TutorBot(commands.Bot):
         store: Store | None = None,
         sandbox: Sandbox | None = None,
         intents: discord.Intents | None = None,
-        submission_cooldown_s: float = DEFAULT_COOLDOWN_S,
+        submission_cooldown_s: float | None = None,  # default: the SUBMISSION_COOLDOWN setting
         sync_dev_guild: bool = True,
         **options: Any,
     ) -> None:
@@ -84,6 +83,8 @@ class TutorBot(commands.Bot):
         self._core = core
         self.store = store
         self.sandbox = sandbox
+        if submission_cooldown_s is None:
+            submission_cooldown_s = settings.submission_cooldown_s
         self.cooldown = SubmissionCooldown(submission_cooldown_s)
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
