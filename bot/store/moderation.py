@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.store import audit
+from bot.store import attempts, audit
 from bot.store.connection import Connection
 from bot.store.learners import learner_id
 
@@ -64,14 +64,7 @@ async def unlock(
     """Open a lesson for a learner as if earned; False when it was already unlocked."""
     async with conn.transaction() as db:
         learner = await learner_id(db, scope, user_id)
-        cursor = await db.execute(
-            "INSERT INTO lesson_progress (learner_id, lesson_id, unlocked_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (learner_id, lesson_id) DO UPDATE SET"
-            " unlocked_at = excluded.unlocked_at WHERE unlocked_at IS NULL",
-            (learner, lesson_id, now),
-        )
-        changed = cursor.rowcount > 0
-        await cursor.close()
+        changed = await attempts.unlock(db, learner, lesson_id, now)
         await audit.write(
             db,
             scope=scope,
