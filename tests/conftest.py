@@ -1,10 +1,12 @@
-"""Shared set-up for the tutor-core tests: a fresh SQLite file per test, and a tutor core on
-it with the shipped course and a real sandbox. A module overrides `solution_after_failures`
-(or `store`) by defining a fixture of the same name."""
+"""Shared set-up. For the tutor-core tests: a fresh SQLite file per test, and a tutor core on
+it with the shipped course and a real sandbox; a module overrides `solution_after_failures`
+(or `store`) by defining a fixture of the same name. For the OS-layer tests: a secret file
+and a TCP listener for a sandboxed child to try to reach."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,25 @@ async def core(store: SqliteStore, solution_after_failures: int) -> AsyncIterato
         yield TutorCore(
             store, sandbox, load_course(), solution_after_failures=solution_after_failures
         )
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret" / "token.txt"
+    path.parent.mkdir()
+    path.write_text("s3cr3t")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def listener() -> Iterator[int]:
+    """A TCP listener on 127.0.0.1 in the host's network namespace; the kernel completes
+    connections into its backlog, so nothing needs to accept them."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()

@@ -13,7 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,31 +192,6 @@ def create_sysv_shm() -> int:
 
 def signal_parent() -> None:
     os.kill(os.getppid(), 0)  # signal 0: only the permission check
-
-
-# -- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def secret(tmp_path: Path) -> Path:
-    path = tmp_path / "secret" / "token.txt"
-    path.parent.mkdir()
-    path.write_text("s3cr3t")
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def listener() -> Iterator[int]:
-    """A TCP listener on 127.0.0.1 in the host's network namespace; the kernel completes
-    connections into its backlog, so nothing needs to accept them."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    try:
-        yield server.getsockname()[1]
-    finally:
-        server.close()
 
 
 def test_without_layers_every_attempt_succeeds(secret: Path, tmp_path: Path, listener: int) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,26 +46,6 @@ def assert_blocked(result: RunResult, error_type: str, *message_parts: str) -> N
     assert result.error is not None and result.error.type == error_type, result.error
     for part in message_parts:
         assert part in result.error.message, result.error
-
-
-@pytest.fixture
-def secret(tmp_path: Path) -> Path:
-    path = tmp_path / "secret" / "token.txt"
-    path.parent.mkdir()
-    path.write_text("s3cr3t")
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def listener() -> Iterator[int]:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    try:
-        yield server.getsockname()[1]
-    finally:
-        server.close()
 
 
 def read(path: Path) -> str:
