@@ -15,7 +15,7 @@ from typing import Any
 
 from sandbox.limits import Limits
 from sandbox.messages import describe
-from sandbox.protocol import FrameBuffer, FrameError
+from sandbox.protocol import FrameBuffer, FrameError, crash_result
 from sandbox.result import ErrorInfo, ProbeValue, RunResult, Status
 
 RESULT_CAP = 8 * 1024 * 1024  # far above what a capped run produces; more means hostile
@@ -70,16 +70,12 @@ def _from_exit(exit_info: Mapping[str, Any], *, oversized: bool) -> dict[str, An
     if sig == signal.SIGXCPU:
         return {"status": "timeout"}
     if oversized:
-        return crash("the run produced more result data than allowed")
+        return crash_result("the run produced more result data than allowed")
     if isinstance(sig, int):
         with contextlib.suppress(ValueError):
-            return crash(f"killed by {signal.Signals(sig).name}")
-        return crash(f"killed by signal {sig}")
-    return crash(f"the run ended without a result (exit code {exit_info.get('code')})")
-
-
-def crash(detail: str) -> dict[str, Any]:
-    return {"status": "crashed", "error": {"type": "SandboxCrash", "message": detail}}
+            return crash_result(f"killed by {signal.Signals(sig).name}")
+        return crash_result(f"killed by signal {sig}")
+    return crash_result(f"the run ended without a result (exit code {exit_info.get('code')})")
 
 
 def from_raw(raw: Mapping[str, Any], limits: Limits) -> RunResult:

@@ -15,6 +15,11 @@ class FrameError(ValueError):
     pass
 
 
+def crash_result(detail: str) -> dict[str, Any]:
+    """A result for a run that failed outside the learner's code (as the child sends it)."""
+    return {"status": "crashed", "error": {"type": "SandboxCrash", "message": detail}}
+
+
 def encode_frame(message: Any) -> bytes:
     body = json.dumps(message, allow_nan=False, separators=(",", ":")).encode("utf-8")
     if len(body) > MAX_FRAME:

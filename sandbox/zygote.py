@@ -29,7 +29,7 @@ from typing import Any
 from sandbox import os_layers
 from sandbox.child import execute_job
 from sandbox.facades import Facade, build_facades
-from sandbox.protocol import encode_frame, read_frame, write_all
+from sandbox.protocol import crash_result, encode_frame, read_frame, write_all
 
 _PR_SET_PDEATHSIG = 1
 _WARM_UP = """
@@ -134,7 +134,8 @@ class Zygote:
         lost = [s for s in statuses if s.name in self.expected_active and not s.active]
         if lost:
             detail = "; ".join(f"{s.name}: {s.detail}" for s in lost)
-            write_all(result_fd, encode_frame({"result": _crash(f"isolation failed ({detail})")}))
+            failure = crash_result(f"isolation failed ({detail})")
+            write_all(result_fd, encode_frame({"result": failure}))
             return
         # Die with the zygote; set after the uid change, which clears it.
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -142,7 +143,7 @@ class Zygote:
         try:
             frame = encode_frame({"result": result})
         except (ValueError, TypeError) as exc:
-            frame = encode_frame({"result": _crash(f"result could not be encoded: {exc}")})
+            frame = encode_frame({"result": crash_result(f"result could not be encoded: {exc}")})
         write_all(result_fd, frame)
 
     def start(self, run_id: int, timeout_s: float) -> None:
@@ -259,10 +260,6 @@ def _reap(pid: int) -> int:
         time.sleep(0.001)
     _kill(pid)
     return os.waitpid(pid, 0)[1]
-
-
-def _crash(detail: str) -> dict[str, Any]:
-    return {"status": "crashed", "error": {"type": "SandboxCrash", "message": detail}}
 
 
 def main() -> None:
