@@ -25,7 +25,9 @@ def validate_code(code: str | bytes, limits: Limits) -> tuple[str | None, ErrorI
     if "\x00" in code:
         line = code[: code.index("\x00")].count("\n") + 1
         return None, _refuse("NotText", "your code contains a NUL character", line=line)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in code):
+    try:
+        code.encode("utf-8")  # lone surrogates can't be encoded; one C-level pass, not a loop
+    except UnicodeEncodeError:
         return None, _refuse("NotText", "your code contains characters that aren't valid text")
     if not code.strip():
         return None, _refuse("EmptyCode", "there is no code to run")

@@ -62,7 +62,13 @@ def test_describe_value_kinds() -> None:
 
 @pytest.mark.parametrize(
     ("code", "ok"),
-    [("x = 1\n", True), ("x = 1\x00", False), ("", False), ("é = 1\n", True)],
+    [
+        ("x = 1\n", True),
+        ("x = 1\x00", False),
+        ("", False),
+        ("é = 1\n", True),
+        ("x = '\ud800'\n", False),  # a lone surrogate is not text
+    ],
 )
 def test_validate_code(code: str, ok: bool) -> None:
     text, refusal = validate_code(code, Limits())
