@@ -59,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(args.env_file)
     except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in str(exc).splitlines():
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=settings.log_level,

@@ -1,40 +1,24 @@
-"""The one settings object, read from the environment and a `.env` file.
+"""The one settings object, read from the environment and a `.env` file (pydantic-settings).
 
-The environment wins over `.env`. Every setting is documented in `.env.example`.
+The environment wins over `.env`; an empty value counts as unset. Every setting is
+documented in `.env.example`. A bad value becomes a `SettingsError` with one line per
+problem, each naming the setting, never a pydantic traceback.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, get_args
 
-from dotenv import dotenv_values
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class SettingsError(ValueError):
-    """A setting has a value we cannot use; the message says which and why."""
-
-
-class Secret:
-    """A string that never shows itself in logs, reprs or tracebacks."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def get(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
+    """A setting has a value we cannot use; the message says which and why, one line each."""
 
 
 def default_database_path() -> Path:
@@ -43,74 +27,109 @@ def default_database_path() -> Path:
     return Path(base) / "gradient-tutor" / "tutor.sqlite3"
 
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
-class Settings:
-    discord_token: Secret | None = None
-    database_path: Path = field(default_factory=default_database_path)
-    dev_guild_id: int | None = None
-    sandbox_workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    sandbox_timeout_s: float = 2.0
-    sandbox_memory_mb: int = 256
-    solution_after_failures: int = 3
-    submission_cooldown_s: float = 3.0  # between one learner's channel submissions
-    log_level: str = "INFO"
-    discord_api_base: str | None = None
-    discord_gateway_url: str | None = None
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LOG_LEVELS: tuple[str, ...] = get_args(LogLevel)
+
+
+def env(name: str) -> Any:
+    """The environment variable a field is read from; the field name works in code too."""
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=None,  # `load()` names the file; tests and code get the environment only
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `.env.example` leaves unused settings empty
+        extra="ignore",  # the environment and .env hold much else
+        frozen=True,
+        str_strip_whitespace=True,
+        validate_by_name=True,  # Settings(sandbox_workers=2) in code and tests
+    )
+
+    discord_token: SecretStr | None = Field(None, validation_alias=env("DISCORD_TOKEN"))
+    database_path: Path = Field(
+        default_factory=default_database_path, validation_alias=env("DATABASE_PATH")
+    )
+    dev_guild_id: int | None = Field(None, ge=1, validation_alias=env("DEV_GUILD_ID"))
+    sandbox_workers: int = Field(
+        default_factory=default_workers, ge=1, validation_alias=env("SANDBOX_WORKERS")
+    )
+    sandbox_timeout_s: float = Field(2.0, ge=0.1, validation_alias=env("SANDBOX_TIMEOUT"))
+    sandbox_memory_mb: int = Field(256, ge=32, validation_alias=env("SANDBOX_MEMORY_MB"))
+    solution_after_failures: int = Field(3, ge=0, validation_alias=env("SOLUTION_AFTER_FAILURES"))
+    # Seconds between one learner's channel submissions.
+    submission_cooldown_s: float = Field(3.0, ge=0, validation_alias=env("SUBMISSION_COOLDOWN"))
+    log_level: LogLevel = Field("INFO", validation_alias=env("LOG_LEVEL"))
+    discord_api_base: str | None = Field(None, validation_alias=env("DISCORD_API_BASE"))
+    discord_gateway_url: str | None = Field(None, validation_alias=env("DISCORD_GATEWAY_URL"))
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_path", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("discord_api_base", "discord_gateway_url", mode="after")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") or None if value is not None else None
 
     @classmethod
-    def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
-        values: dict[str, str] = {}
-        if env_file and Path(env_file).is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ)
-        return cls.from_mapping(values)
+    def load(cls, env_file: str | Path | None = ".env") -> Settings:
+        """The environment, then `env_file` (if it exists) for what the environment lacks."""
+        try:
+            return cls(_env_file=env_file)
+        except ValidationError as error:
+            raise SettingsError(describe(error)) from None
 
     @classmethod
-    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
+    def from_mapping(cls, values: Mapping[str, str]) -> Settings:
+        """Settings from these environment-style values alone (for tests and tools)."""
+        given = {name: value for name, value in values.items() if value.strip()}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as error:
+            raise SettingsError(describe(error)) from None
 
-        def number(name: str, kind: type[int] | type[float], minimum: float) -> int | float | None:
-            raw = get(name)
-            if raw is None:
-                return None
-            try:
-                value = kind(raw)
-            except ValueError:
-                raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-            if value < minimum:
-                raise SettingsError(f"{name} must be at least {minimum}, got {raw!r}")
-            return value
 
-        kwargs: dict[str, object] = {}
-        token = get("DISCORD_TOKEN")
-        if token:
-            kwargs["discord_token"] = Secret(token)
-        if (path := get("DATABASE_PATH")) is not None:
-            kwargs["database_path"] = Path(path).expanduser()
-        for key, name, kind, minimum in (
-            ("dev_guild_id", "DEV_GUILD_ID", int, 1),
-            ("sandbox_workers", "SANDBOX_WORKERS", int, 1),
-            ("sandbox_timeout_s", "SANDBOX_TIMEOUT", float, 0.1),
-            ("sandbox_memory_mb", "SANDBOX_MEMORY_MB", int, 32),
-            ("solution_after_failures", "SOLUTION_AFTER_FAILURES", int, 0),
-            ("submission_cooldown_s", "SUBMISSION_COOLDOWN", float, 0),
-        ):
-            value = number(name, kind, minimum)
-            if value is not None:
-                kwargs[key] = value
-        if (level := get("LOG_LEVEL")) is not None:
-            if level.upper() not in LOG_LEVELS:
-                raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-            kwargs["log_level"] = level.upper()
-        for key, name in (
-            ("discord_api_base", "DISCORD_API_BASE"),
-            ("discord_gateway_url", "DISCORD_GATEWAY_URL"),
-        ):
-            if (url := get(name)) is not None:
-                kwargs[key] = url.rstrip("/")
-        return cls(**kwargs)  # type: ignore[arg-type]
+def env_name(field: str) -> str:
+    """The environment variable of a field (or of an alias given in an error's location)."""
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        return str(info.validation_alias.choices[0])
+    return field.upper()
+
+
+def describe(error: ValidationError) -> str:
+    """One line per problem, naming the setting, with the value unless it is secret."""
+    return "\n".join(_line(detail) for detail in error.errors())
+
+
+def _line(detail: ErrorDetails) -> str:
+    name = env_name(str(detail["loc"][0])) if detail["loc"] else "a setting"
+    secret = name == "DISCORD_TOKEN"
+    given = "" if secret else f", got {detail['input']!r}"
+    kind, context = detail["type"], detail.get("ctx", {})
+    if kind == "int_parsing":
+        return f"{name} must be a whole number{given}"
+    if kind == "float_parsing":
+        return f"{name} must be a number{given}"
+    if kind == "greater_than_equal":
+        return f"{name} must be at least {context['ge']:g}{given}"
+    if kind == "literal_error":
+        return f"{name} must be one of {', '.join(LOG_LEVELS)}{given}"
+    return f"{name}: {detail['msg']}{given}"

@@ -16,14 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so `python -m bot --help` stays fast and works without discord.py set up.
-    from dataclasses import replace
     from pathlib import Path
 
     from bot.discord_app.runtime import StartupProblem, main
 
     settings = args.settings
     if args.db:
-        settings = replace(settings, database_path=Path(args.db).expanduser())
+        settings = settings.model_copy(update={"database_path": Path(args.db).expanduser()})
     try:
         asyncio.run(main(settings))
     except StartupProblem as problem:

@@ -75,7 +75,7 @@ def token_of(settings: Settings) -> str:
             f"{PORTAL} (your application → Bot → Reset Token) and put it in .env as "
             "DISCORD_TOKEN=..., or run the course in the terminal with `python -m bot local`."
         )
-    return settings.discord_token.get()
+    return settings.discord_token.get_secret_value()
 
 
 async def main(settings: Settings) -> None:
