@@ -40,6 +40,14 @@ def extract_code(text: str, *, require_fence: bool = False) -> Extraction:
     blocks = _fenced_blocks(text)
     tagged = [code for tag, code in blocks if tag.lower() in _PYTHON_TAGS - {""}]
     untagged = [code for tag, code in blocks if not tag]
+    if blocks and not any(code.strip() for _, code in blocks):
+        # An empty block is a slip (Enter pressed too soon), not an attempt at the lesson.
+        return Extraction(
+            code=None,
+            fenced=True,
+            problem="That code block is empty: put your code between the ```python line "
+            "and the closing ```.",
+        )
     if tagged:
         # Learners often split one program over several blocks with prose between them;
         # untagged blocks beside tagged ones are usually output or a traceback.

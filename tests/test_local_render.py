@@ -1,23 +1,37 @@
-"""Terminal rendering: colour only where it is wanted, the same facts either way."""
+"""Terminal rendering with rich: colour and Markdown on a terminal, clean plain text when
+piped or with NO_COLOR, and the same facts either way."""
 
 from __future__ import annotations
 
 import io
 import math
+import re
 
 import pytest
+from rich.console import RenderableType
 
-from bot.console.markdown import render_markdown
-from bot.console.standing_text import render_leaderboard
+from bot.console.lessons_text import render_lesson, render_list
+from bot.console.markdown import markdown, message
+from bot.console.output import Output
+from bot.console.standing_text import render_leaderboard, render_progress
 from bot.console.style import Style
-from bot.console.verdict_text import MAX_OUTPUT_LINES, render_verdict
-from bot.core import LeaderboardEntry, LeaderboardPage
-from lessons import CheckResult, Verdict
+from bot.console.verdict_text import HEAD_LINES, TAIL_LINES, output_excerpt, render_verdict
+from bot.core import (
+    LeaderboardEntry,
+    LeaderboardPage,
+    Learner,
+    LessonStatus,
+    LessonView,
+    ProgressView,
+)
+from lessons import CheckResult, Verdict, load_course
 from sandbox import ErrorInfo
 
 PLAIN = Style(colour=False, unicode=True)
 COLOUR = Style(colour=True, unicode=True)
 ASCII = Style(colour=False, unicode=False)
+COURSE = load_course()
+ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class FakeTty(io.StringIO):
@@ -25,6 +39,12 @@ class FakeTty(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+def shown(item: RenderableType, style: Style = PLAIN) -> str:
+    out = io.StringIO()
+    Output(out, style, width=120).show(item)
+    return out.getvalue()
 
 
 def test_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,19 +62,51 @@ def test_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatc
     assert Style.for_stream(io.StringIO()).colour
 
 
-def test_plain_markdown_keeps_text_and_indents_code() -> None:
-    text = "## Title\n\nUse `np.mean` and **square**.\n\n```python\nx = a**2\n```\n"
-    assert render_markdown(text, PLAIN) == (
-        "Title\n=====\n\nUse `np.mean` and **square**.\n\n    x = a**2"
+def test_no_color_on_a_terminal_writes_no_escape_codes_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    tty = FakeTty()
+    Output(tty, Style.for_stream(tty)).show(markdown("## Title\n\nUse **bold** `np.mean`."))
+    assert "\x1b" not in tty.getvalue()
+    assert "Use bold np.mean." in tty.getvalue()
+
+
+def test_plain_markdown_keeps_the_words_and_drops_the_symbols() -> None:
+    text = "### Title\n\nUse `np.mean` and **square**, *gently*.\n\n```python\nx = a**2\n```\n"
+    out = shown(markdown(text))
+    assert "Title" in out and "Use np.mean and square, gently." in out
+    assert "    " not in out.replace(" x = a**2", "")  # code is indented once, no padding
+    assert " x = a**2" in out  # code keeps its own asterisks
+    assert "**square**" not in out and "`" not in out and "#" not in out
+    assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_colour_markdown_highlights_code_and_drops_the_symbols() -> None:
+    out = shown(
+        markdown("### Step\n\nUse `x**2` and **square** it.\n\n```python\nw = 1\n```"), COLOUR
     )
+    assert "\x1b[" in out
+    text = ESCAPE.sub("", out)
+    assert "Use x**2 and square it." in text  # asterisks in code are not emphasis
+    assert "`" not in text and "**square**" not in text
+    assert "\x1b[1msquare\x1b[0m" in out
 
 
-def test_colour_markdown_styles_code_bold_and_headings() -> None:
-    rendered = render_markdown("### Step\nUse `x**2` and **square** it.", COLOUR)
-    assert "\x1b[1mStep\x1b[0m" in rendered
-    assert "\x1b[36mx**2\x1b[0m" in rendered  # asterisks in code are not emphasis
-    assert "\x1b[1msquare\x1b[0m" in rendered
-    assert "`" not in rendered and "**square**" not in rendered
+def test_a_message_shows_fence_mentions_as_something_to_type() -> None:
+    text = "End it with a line holding only ``` (or Ctrl-D), or type `help`."
+    for style in (PLAIN, COLOUR):
+        out = ESCAPE.sub("", shown(message(text), style))
+        assert "End it with a line holding only ``` (or Ctrl-D), or type help." in out
+
+
+def test_every_lesson_piped_has_no_markdown_symbols() -> None:
+    for lesson in COURSE:
+        out = shown(render_lesson(LessonView(lesson, len(COURSE), False), PLAIN))
+        prose = re.sub(r"(?m)^ .*$", "", out)  # code blocks are indented by one space
+        assert not re.search(r"\*\*\w[^*\n]*\*\*", prose), lesson.id  # no **bold** left
+        assert "`" not in prose.replace("```", ""), lesson.id
+        assert "\x1b" not in out
 
 
 def verdict(**overrides: object) -> Verdict:
@@ -74,46 +126,79 @@ def verdict(**overrides: object) -> Verdict:
 
 
 def test_verdict_shows_checks_marks_and_metrics() -> None:
-    text = render_verdict(verdict(), PLAIN, lesson_number=4)
-    lines = text.splitlines()
+    lines = shown(render_verdict(verdict(), PLAIN, lesson_number=4)).splitlines()
     assert lines[0] == "Lesson 4: Not yet"
-    assert "  ✓ mse-value: `mse` averages the squared errors" in lines
-    assert "  ✗ gradient: expected 1.5, got 3.0" in lines
-    assert "  – loss-down: can't check until `gradient` is right" in lines
+    assert "  ✓ mse-value: mse averages the squared errors" in lines
+    assert "  ✗ gradient:  expected 1.5, got 3.0" in lines
+    assert "  – loss-down: can't check until gradient is right" in lines
     assert "  loss_before = 9.5376   loss_after = inf" in lines
 
 
 def test_verdict_in_ascii_terminals() -> None:
-    text = render_verdict(verdict(), ASCII, lesson_number=4)
+    text = shown(render_verdict(verdict(), ASCII, lesson_number=4))
     assert "  + mse-value:" in text and "  x gradient:" in text and "  - loss-down:" in text
 
 
 def test_verdict_shows_the_error_line_and_caret() -> None:
     error = ErrorInfo("SyntaxError", "'(' was never closed", line=3, source_line="x = (", column=5)
-    text = render_verdict(
-        verdict(status="syntax_error", checks=[], metrics={}, error=error),
-        PLAIN,
-        lesson_number=1,
+    text = shown(
+        render_verdict(
+            verdict(status="syntax_error", checks=[], metrics={}, error=error),
+            PLAIN,
+            lesson_number=1,
+        )
     )
     assert "Lesson 1: Syntax Error" in text
     assert "  SyntaxError on line 3: '(' was never closed\n    x = (\n        ^" in text
 
 
-def test_long_printed_output_is_cut() -> None:
-    stdout = "".join(f"step {i}\n" for i in range(MAX_OUTPUT_LINES + 5))
-    text = render_verdict(verdict(stdout=stdout), PLAIN, lesson_number=4)
-    assert "  | step 0" in text
-    assert f"  | step {MAX_OUTPUT_LINES - 1}" in text
-    assert f"step {MAX_OUTPUT_LINES}\n" not in text
-    assert "… 5 more lines" in text
+def test_long_printed_output_shows_its_first_and_last_lines() -> None:
+    stdout = "".join(f"step {i}\n" for i in range(100))
+    text = shown(render_verdict(verdict(stdout=stdout), PLAIN, lesson_number=4))
+    assert "  | step 0\n" in text and f"  | step {HEAD_LINES - 1}\n" in text
+    assert f"  | step {HEAD_LINES}\n" not in text
+    assert f"… {100 - HEAD_LINES - TAIL_LINES} more lines …" in text
+    assert f"  | step {100 - TAIL_LINES}\n" in text and "  | step 99\n" in text
+
+
+def test_an_output_limit_on_one_long_line_is_an_excerpt() -> None:
+    stdout = "a" * 100 + "x" * 16_000 + "z" * 100  # 16 KB printed without a newline
+    (line,) = output_excerpt(stdout)
+    assert len(line) < 200
+    assert line.startswith("a" * 50) and line.endswith("z" * 25)
+    assert f"… {len(stdout) - 75:,} more characters …" in line
+    text = shown(
+        render_verdict(verdict(status="output_limit", stdout=stdout), PLAIN, lesson_number=5)
+    )
+    assert "x" * 200 not in text
+
+
+def test_list_and_progress_are_tables_and_a_passed_lesson_is_not_current() -> None:
+    first, second = COURSE.lessons[:2]
+    statuses = [
+        LessonStatus(lesson, unlocked=i < 2, completed=i == 0, attempts=3 if i == 0 else 0)
+        for i, lesson in enumerate(COURSE.lessons)
+    ]
+    table = shown(render_list(statuses, PLAIN))
+    assert re.search(rf"(?m)^ *1 +{re.escape(first.title)} +{first.id} +✓ passed +3$", table)
+    assert re.search(rf"(?m)^ *2 +{re.escape(second.title)} +{second.id} +open *$", table)
+    assert "🔒 locked" in table
+    # The learner just passed lesson 1, which is still their current lesson in the store.
+    view = ProgressView(Learner("local", "ada", "Ada"), statuses, current=first, rank=1)
+    progress = shown(render_progress(view, PLAIN))
+    assert "Current lesson: 1." not in progress
+    assert f"Next lesson: 2. {second.title} (type next)" in progress
+    working = ProgressView(Learner("local", "ada", "Ada"), statuses, current=second, rank=1)
+    assert f"Current lesson: 2. {second.title}" in shown(render_progress(working, PLAIN))
 
 
 def test_leaderboard_rows_and_a_page_past_the_end() -> None:
     ada = LeaderboardEntry(1, "ada", "Ada", 2, 3, 1_700_000_000.0)
     bob = LeaderboardEntry(2, "bob", "Bob", 1, 1, 1_700_000_100.0)
-    text = render_leaderboard(LeaderboardPage("local", 0, 10, 2, [ada, bob]), PLAIN, me="bob")
+    text = shown(render_leaderboard(LeaderboardPage("local", 0, 10, 2, [ada, bob]), PLAIN))
     assert text.startswith("Leaderboard (page 1 of 1)")
-    assert "  1. Ada" in text and "2 lessons, 3 attempts, last on " in text
-    assert "  2. Bob" in text and "1 lesson, 1 attempt, last on " in text
-    past_the_end = render_leaderboard(LeaderboardPage("local", 4, 10, 2, []), PLAIN)
-    assert past_the_end == "The leaderboard has 1 page: type `leaderboard 1` for the last one."
+    assert re.search(r"(?m)^ *rank +learner +lessons +attempts +last passed$", text)
+    assert re.search(r"(?m)^ *1 +Ada +2 +3 +\d{4}-\d\d-\d\d \d\d:\d\d$", text)
+    assert re.search(r"(?m)^ *2 +Bob +1 +1 +\d{4}-\d\d-\d\d \d\d:\d\d$", text)
+    past_the_end = shown(render_leaderboard(LeaderboardPage("local", 4, 10, 2, []), PLAIN))
+    assert past_the_end == "The leaderboard has 1 page: type leaderboard 1 for the last one.\n\n"

@@ -64,7 +64,7 @@ async def test_plot_saves_the_last_training_verdict(
     )
     out = await session(core, script)
     assert "No plot yet" in out
-    assert "Type `plot` to save this verdict's loss plot as a PNG." in out
+    assert "Type plot to save this verdict's loss plot as a PNG." in out
     named = tmp_path / "out" / "loss.png"
     assert f"Loss plot of lesson {LANDSCAPE.number} saved to {named}" in out
     assert named.read_bytes().startswith(PNG_MAGIC)
@@ -80,7 +80,7 @@ async def test_lessons_that_do_not_train_have_no_plot(
     monkeypatch.chdir(tmp_path)
     out = await session(core, fenced(FIRST.solution) + "plot\n")
     assert "Lesson 1: Passed" in out and "No plot yet" in out
-    assert "Type `plot`" not in out
+    assert "Type plot" not in out
     assert list(tmp_path.glob("*.png")) == []
 
 

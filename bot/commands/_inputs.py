@@ -5,24 +5,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from bot.source_files import SourceFileError, decode_source, read_source
+
 
 class InputError(Exception):
     """A file can't be read; the message names it and says why."""
 
 
 def read_inputs(names: Sequence[str]) -> list[tuple[str, str]]:
-    """(name, text) for each argument, in order. Undecodable bytes become U+FFFD."""
+    """(name, text) for each argument, in order, read as `bot.source_files` reads every
+    learner's file (undecodable bytes become U+FFFD)."""
     inputs = []
     for name in names:
-        try:
-            if name == "-":
-                # Bytes when stdin has them, so a bad byte can't stop the whole command.
-                raw = getattr(sys.stdin, "buffer", None)
-                text = raw.read().decode("utf-8", "replace") if raw else sys.stdin.read()
-            else:
-                with open(name, "rb") as handle:
-                    text = handle.read().decode("utf-8", errors="replace")
-        except OSError as exc:
-            raise InputError(f"can't read {name}: {exc.strerror or exc}") from exc
+        if name == "-":
+            # Bytes when stdin has them, so a bad byte can't stop the whole command.
+            raw = getattr(sys.stdin, "buffer", None)
+            text = decode_source(raw.read()) if raw else sys.stdin.read()
+        else:
+            try:
+                text = read_source(name)
+            except SourceFileError as exc:
+                raise InputError(str(exc)) from exc
         inputs.append((name, text))
     return inputs

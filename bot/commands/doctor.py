@@ -10,7 +10,7 @@ import sys
 from importlib import metadata
 from typing import Any
 
-from sandbox.os_layers import LayerStatus, ProbeError, probe
+from sandbox.os_layers import LayerStatus, ProbeError, cpu_seconds_for, probe
 
 NAME = "doctor"
 HELP = "report versions, the kernel and which sandbox OS isolation layers this host provides"
@@ -24,8 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def gather() -> dict[str, Any]:
-    """Everything the report shows, as plain data. `layers` is None when the probe failed."""
+def gather(*, memory_mb: int = 256, timeout_s: float = 2.0) -> dict[str, Any]:
+    """Everything the report shows, as plain data. `layers` is None when the probe failed.
+    The rlimits are checked at the limits a run gets (SANDBOX_MEMORY_MB, SANDBOX_TIMEOUT)."""
     uname = os.uname()
     report: dict[str, Any] = {
         "python": {"version": platform.python_version(), "executable": sys.executable},
@@ -39,7 +40,8 @@ def gather() -> dict[str, Any]:
         if report["packages"][name] is None:
             report["problems"].append(f"{name} is not installed: the sandbox cannot run")
     try:
-        report["layers"] = [status.to_json() for status in probe()]
+        statuses = probe(memory_mb=memory_mb, cpu_seconds=cpu_seconds_for(timeout_s))
+        report["layers"] = [status.to_json() for status in statuses]
     except (ProbeError, OSError) as exc:
         report["problems"].append(f"probing the OS layers failed: {exc}")
     return report
@@ -71,7 +73,8 @@ def time_sandbox_runs(runs: int = 20) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = gather()
+    settings = args.settings
+    report = gather(memory_mb=settings.sandbox_memory_mb, timeout_s=settings.sandbox_timeout_s)
     try:
         report["sandbox_run"] = time_sandbox_runs()
         if report["sandbox_run"]["status"] != "ok":

@@ -8,8 +8,11 @@ import json
 import sys
 from dataclasses import dataclass
 
+from rich.text import Text
+
 from bot.code_extraction import HOW_TO_FORMAT, extract_from_file
 from bot.commands._inputs import InputError, read_inputs
+from bot.console.output import Output
 from bot.console.style import Style
 from bot.console.verdict_text import render_verdict
 from bot.core import NoCodeFound
@@ -70,13 +73,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: grading is not possible right now: {exc}", file=sys.stderr)
         return 1
     style = Style.for_stream(sys.stdout)
+    output = Output(sys.stdout, style)
     for submission, verdict in zip(submissions, verdicts, strict=True):
         if args.json:
             print(json.dumps({"file": submission.name, **verdict.to_json()}, allow_nan=False))
         else:
-            print(f"== {submission.name}")
-            print(render_verdict(verdict, style, lesson_number=lesson.number))
-            print()
+            # The seed reproduces this run's data: `grade LESSON FILE --seed N`.
+            seed = "" if verdict.seed is None else f" (seed {verdict.seed})"
+            output.show(
+                Text(f"== {submission.name}{seed}"),
+                render_verdict(verdict, style, lesson_number=lesson.number),
+            )
     return 0 if all(v.passed for v in verdicts) else 1
 
 

@@ -23,7 +23,7 @@ from lessons import load_course
 from sandbox import Limits, Sandbox, SandboxUnavailable
 
 NAME = "local"
-HELP = "Take the course in this terminal (no Discord needed); progress is saved."
+HELP = "take the course in this terminal (no Discord needed; progress is saved)"
 
 # One learner at a time: their code and the reference solution run side by side.
 LOCAL_WORKERS = 2

@@ -63,6 +63,9 @@ def _as_json(name: str, result: RunResult) -> str:
             "status": result.status.value,
             "stdout": result.stdout,
             "error": error,
+            # The status in plain words: also for a timeout or an output limit, which
+            # have no error.
+            "message": result.message,
             "wall_ms": round(result.wall_ms, 1),
         },
         allow_nan=False,

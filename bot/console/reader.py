@@ -31,8 +31,21 @@ class LineReader:
         if interactive is None:
             interactive = self.stream is sys.stdin and _isatty(self.stream)
         self.interactive = interactive
+        # A read that outlived the call that started it (Ctrl-C cancelled a paste): its
+        # line is the next one returned, never lost to a thread nobody listens to.
+        self._pending: asyncio.Future[str | None] | None = None
 
     async def readline(self, prompt: str = "") -> str | None:
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(self._read(prompt))
+        pending = self._pending
+        try:
+            return await asyncio.shield(pending)
+        finally:
+            if pending.done():
+                self._pending = None
+
+    async def _read(self, prompt: str) -> str | None:
         if self.interactive:
             return await _off_loop(lambda: _input(prompt))
         line = await _off_loop(self.stream.readline)

@@ -6,14 +6,22 @@ locks and grading is the core's; this file only reads and renders.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections.abc import Awaitable
+import signal
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from rich.console import Group, RenderableType
+from rich.text import Text
+
 from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
+from bot.console.markdown import literal, message
+from bot.console.output import Output
 from bot.console.parsing import (
     BadUsage,
     CodeStart,
@@ -30,12 +38,12 @@ from bot.console.style import Style
 from bot.console.verdict_text import render_outcome
 from bot.core import Learner, TutorCore, TutorError
 from bot.plots import Plotter
+from bot.source_files import SourceFileError, read_source
 
 log = logging.getLogger(__name__)
 
 PROMPT = "tutor> "
 CONTINUATION = "....> "
-MAX_FILE_BYTES = 256 * 1024  # far above any lesson; the sandbox refuses big code anyway
 _TAGGED_FENCE = re.compile(r"^\s*```\s*[A-Za-z0-9_+-]+\s*$")  # ```python opens, never closes
 
 
@@ -56,6 +64,7 @@ class ConsoleSession:
         self.reader = reader
         self.out = out
         self.style = style
+        self.output = Output(out, style)
         self.plotter = plotter  # None: no pictures in this session
         self.plot_dir = plot_dir  # set: every verdict's plot is saved there at once
         self._last_plot: PendingPlot | None = None
@@ -73,13 +82,16 @@ class ConsoleSession:
                 break
             if isinstance(parsed, CodeStart):
                 code = await self._read_code(line, fenced=parsed.fenced)
-                await self._guard(self._submit(code))
+                if code is not None:
+                    await self._guard(self._submit(code))
             elif isinstance(parsed, Command):
                 await self._guard(self._command(parsed))
             elif isinstance(parsed, BadUsage):
                 self.say(f"Usage: {parsed.spec.usage} ({parsed.spec.summary}).")
             elif isinstance(parsed, Unknown):
-                self.say(f"I don't know the command “{parsed.word}”. Type `help` for the list.")
+                self.say(
+                    f"I don't know the command “{literal(parsed.word)}”. Type `help` for the list."
+                )
             elif isinstance(parsed, Prose):
                 self.say(
                     "That is neither a command nor Python code. Type `help` for the commands "
@@ -89,9 +101,12 @@ class ConsoleSession:
         self.say("Bye! Your progress is saved.")
         return 0
 
-    def say(self, text: str) -> None:
-        self.out.write(text.rstrip("\n") + "\n\n")
-        self.out.flush()
+    def say(self, text: str, *, style: str = "none") -> None:
+        """A message in inline Markdown: `commands` show as code, never as backticks."""
+        self.show(message(text, style=style))
+
+    def show(self, *items: RenderableType) -> None:
+        self.output.show(*items)
 
     async def _guard(self, step: Awaitable[None]) -> None:
         """The one place errors become messages: the learner's own as they are, ours as a
@@ -99,92 +114,129 @@ class ConsoleSession:
         try:
             await step
         except TutorError as error:
-            self.say(self.style.paint(error.message, "yellow"))
+            self.say(error.message, style="yellow")
         except Exception:
             error_id = secrets.token_hex(4)
             log.exception("console command failed (error id %s)", error_id)
             self.say(
-                self.style.paint(
-                    f"Sorry, something went wrong on our side (error {error_id}). "
-                    "Your progress is safe; please try again.",
-                    "red",
-                )
+                f"Sorry, something went wrong on our side (error {error_id}). "
+                "Your progress is safe; please try again.",
+                style="red",
             )
 
     async def _welcome(self) -> None:
         progress = await self.core.progress(self.learner)
         name = self.learner.display_name
         if progress.attempts == 0 and progress.completed == 0:
-            self.say(
-                self.style.paint(f"Welcome to Gradient Tutor, {name}!", "bold")
-                + f"\n{progress.total} lessons on how neural networks learn, in NumPy. "
-                "Type `next` to start and `help` for the commands."
+            self.show(
+                Text(f"Welcome to Gradient Tutor, {name}!", style="bold"),
+                message(
+                    f"{progress.total} lessons on how neural networks learn, in NumPy. "
+                    "Type `next` to start and `help` for the commands."
+                ),
             )
         else:
-            self.say(
-                self.style.paint(f"Welcome back, {name}!", "bold")
-                + f" You have passed {progress.completed} of {progress.total} lessons. "
-                "Type `next` to continue and `help` for the commands."
+            self.show(
+                Group(
+                    Text(f"Welcome back, {name}!", style="bold"),
+                    message(
+                        f"You have passed {progress.completed} of {progress.total} lessons. "
+                        "Type `next` to continue and `help` for the commands."
+                    ),
+                )
             )
 
     async def _command(self, command: Command) -> None:
         arg = command.args[0] if command.args else None
         match command.name:
             case "next":
-                self.say(render_lesson(await self.core.next_lesson(self.learner), self.style))
+                self.show(render_lesson(await self.core.next_lesson(self.learner), self.style))
             case "lesson":
-                self.say(render_lesson(await self.core.current_lesson(self.learner), self.style))
+                self.show(render_lesson(await self.core.current_lesson(self.learner), self.style))
             case "list":
-                self.say(render_list(await self.core.list_lessons(self.learner), self.style))
+                self.show(render_list(await self.core.list_lessons(self.learner), self.style))
             case "show":
                 assert arg is not None
-                self.say(render_lesson(await self.core.show_lesson(self.learner, arg), self.style))
+                self.show(render_lesson(await self.core.show_lesson(self.learner, arg), self.style))
             case "submit":
                 await self._submit_command(arg)
             case "hint":
-                self.say(render_hint(await self.core.hint(self.learner, arg), self.style))
+                self.show(render_hint(await self.core.hint(self.learner, arg), self.style))
             case "solution":
                 solution = await self.core.solution_view(self.learner, arg)
-                self.say(render_solution(solution.lesson, solution.code, self.style))
+                self.show(render_solution(solution.lesson, solution.code, self.style))
             case "progress":
-                self.say(render_progress(await self.core.progress(self.learner), self.style))
+                self.show(render_progress(await self.core.progress(self.learner), self.style))
             case "leaderboard":
                 await self._leaderboard(arg)
             case "plot":
                 await self._plot(arg)
             case "help":
-                self.say(help_text())
+                self.show(help_text())
 
     async def _leaderboard(self, arg: str | None) -> None:
         if arg is not None and not (arg.isdigit() and int(arg) >= 1):
             self.say("Usage: leaderboard [PAGE], where PAGE is 1 or more.")
             return
         page = await self.core.leaderboard(self.learner.scope, page=int(arg or 1) - 1)
-        self.say(render_leaderboard(page, self.style, me=self.learner.user_id))
+        self.show(render_leaderboard(page, self.style, me=self.learner.user_id))
 
     async def _submit_command(self, path: str | None) -> None:
         if path is None:
             self.say("Paste your code; end it with a line holding only ``` (or Ctrl-D).")
-            first = await self.reader.readline(CONTINUATION)
-            if first is None:
-                return
-            await self._submit(await self._read_code(first, fenced=first.strip() == "```"))
+            code = await self._read_code(None, fenced=False)
+            if code is not None:
+                await self._submit(code)
             return
         try:
-            file = Path(path).expanduser()
-            if file.stat().st_size > MAX_FILE_BYTES:
-                self.say(f"{path} is too big to be a lesson answer.")
-                return
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self.say(f"I couldn't read {path}: {getattr(error, 'strerror', None) or error}.")
+            text = read_source(path)
+        except SourceFileError as error:
+            self.show(Text(f"{str(error)[:1].upper()}{str(error)[1:]}."))
             return
         await self._submit(text)
 
-    async def _read_code(self, first: str, *, fenced: bool) -> str:
+    async def _read_code(self, first: str | None, *, fenced: bool) -> str | None:
         """Collect a paste: a fenced block up to its closing fence, or plain code up to a
         line holding only ``` or the end of input. A chat-style message (a line of text,
-        then a ```python block) ends where its block closes."""
+        then a ```python block) ends where its block closes. Ctrl-C cancels the paste
+        (None) and the session goes on."""
+        with self._ctrl_c_cancels_this_task():
+            try:
+                return await self._collect_paste(first, fenced=fenced)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is None or task.uncancel() > 0:
+                    raise  # cancelled by someone else too: not ours to swallow
+        self.out.write("\n")
+        self.say("Paste cancelled; nothing was graded. Type `help` for the commands.")
+        if self.reader.interactive:
+            self.out.write(PROMPT)  # the read under way goes on, now for a command
+            self.out.flush()
+        return None
+
+    @contextlib.contextmanager
+    def _ctrl_c_cancels_this_task(self) -> Iterator[None]:
+        """While a paste is read, Ctrl-C cancels the paste instead of quitting."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        previous = signal.getsignal(signal.SIGINT)
+        try:
+            loop.add_signal_handler(signal.SIGINT, task.cancel if task else lambda: None)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread
+            yield
+            return
+        try:
+            yield
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            signal.signal(signal.SIGINT, previous)  # asyncio.run's own Ctrl-C handling
+
+    async def _collect_paste(self, first: str | None, *, fenced: bool) -> str | None:
+        if first is None:
+            first = await self.reader.readline(CONTINUATION)
+            if first is None:
+                return None
+            fenced = first.strip() == "```"
         lines = [first]
         in_block = fenced
         while True:
@@ -202,11 +254,10 @@ class ConsoleSession:
         return "\n".join(lines) + "\n"
 
     async def _submit(self, text: str) -> None:
-        if self.reader.interactive:
-            self.out.write(self.style.paint("Grading…", "dim") + "\n")
-            self.out.flush()
-        outcome = await self.core.submit(self.learner, text)
-        self.say(render_outcome(outcome, self.style))
+        spinner = self.output.status("Grading…") if self.reader.interactive else None
+        with spinner or contextlib.nullcontext():
+            outcome = await self.core.submit(self.learner, text, as_file=True)
+        self.show(render_outcome(outcome, self.style))
         if self.plotter is None:
             return
         self._last_plot = pending_plot(outcome)
@@ -215,9 +266,7 @@ class ConsoleSession:
         if self.plot_dir is not None:
             await self._plot(str(self.plot_dir) + "/")
         else:
-            self.say(
-                self.style.paint("Type `plot` to save this verdict's loss plot as a PNG.", "dim")
-            )
+            self.say("Type `plot` to save this verdict's loss plot as a PNG.", style="dim")
 
     async def _plot(self, requested: str | None) -> None:
         if self.plotter is None:
@@ -233,6 +282,6 @@ class ConsoleSession:
         try:
             await save_plot(self.plotter, self._last_plot, path)
         except OSError as error:
-            self.say(f"I couldn't write {path}: {error.strerror or error}.")
+            self.show(Text(f"I couldn't write {path}: {error.strerror or error}."))
             return
-        self.say(f"Loss plot of lesson {self._last_plot.lesson_number} saved to {path}")
+        self.show(Text(f"Loss plot of lesson {self._last_plot.lesson_number} saved to {path}"))

@@ -1,45 +1,73 @@
-"""Progress and the leaderboard as terminal text."""
+"""Progress and the leaderboard as terminal renderables."""
 
 from __future__ import annotations
 
 import time
 
-from bot.console.lessons_text import render_list
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from bot.console.lessons_text import footer, render_list, table
 from bot.console.style import Style
-from bot.core import LeaderboardPage, ProgressView
+from bot.core import LeaderboardPage, LessonStatus, ProgressView
 
 
-def render_progress(view: ProgressView, style: Style) -> str:
-    lines = [
-        style.paint(
-            f"{view.learner.display_name}: {view.completed} of {view.total} lessons", "bold"
-        ),
-        f"{view.attempts} attempt{'s' * (view.attempts != 1)} so far"
-        + (f", rank {view.rank} on the leaderboard." if view.rank else "."),
+def render_progress(view: ProgressView, style: Style) -> RenderableType:
+    attempts = f"{view.attempts} attempt{'s' * (view.attempts != 1)} so far" + (
+        f", rank {view.rank} on the leaderboard." if view.rank else "."
+    )
+    parts: list[RenderableType] = [
+        Text(f"{view.learner.display_name}: {view.completed} of {view.total} lessons", "bold"),
+        Text(attempts),
     ]
-    if view.current is not None and not view.course_complete:
-        lines.append(f"Current lesson: {view.current.number}. {view.current.title}")
-    return "\n".join(lines) + "\n\n" + render_list(view.lessons, style)
+    if (line := _where_next(view)) is not None:
+        parts.append(line)
+    return Group(*parts, Text(), render_list(view.lessons, style))
 
 
-def render_leaderboard(page: LeaderboardPage, style: Style, *, me: str | None = None) -> str:
+def _where_next(view: ProgressView) -> RenderableType | None:
+    """The lesson being worked on; once it is passed, the one `next` opens instead."""
+    if view.course_complete:
+        return None
+    current = view.current
+    if current is not None and not _status_of(view.lessons, current.id).completed:
+        return Text(f"Current lesson: {current.number}. {current.title}")
+    following = next((s.lesson for s in view.lessons if s.unlocked and not s.completed), None)
+    if following is None:
+        return None
+    return footer(f"Next lesson: {following.number}. {following.title} (type `next`)")
+
+
+def _status_of(statuses: list[LessonStatus], lesson_id: str) -> LessonStatus:
+    return next(status for status in statuses if status.lesson.id == lesson_id)
+
+
+def render_leaderboard(
+    page: LeaderboardPage, style: Style, *, me: str | None = None
+) -> RenderableType:
     if page.total == 0:
-        return "Nobody has passed a lesson here yet. Be the first!"
+        return Text("Nobody has passed a lesson here yet. Be the first!")
     if not page.entries:
         pages = page.page_count
-        return (
+        return footer(
             f"The leaderboard has {pages} page{'s' * (pages != 1)}: "
             f"type `leaderboard {pages}` for the last one."
         )
-    lines = [style.paint(f"Leaderboard (page {page.page + 1} of {page.page_count})", "bold")]
+    rows = table(style, "rank", "learner", "lessons", "attempts", "last passed")
     for entry in page.entries:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.last_completed_at))
-        row = (
-            f"  {entry.rank:>3}. {entry.display_name:<20} {entry.completed} lesson"
-            f"{'s' * (entry.completed != 1)}, {entry.attempts} attempt"
-            f"{'s' * (entry.attempts != 1)}, last on {when}"
+        rows.add_row(
+            str(entry.rank),
+            entry.display_name,
+            str(entry.completed),
+            str(entry.attempts),
+            when,
+            style="bold" if entry.user_id == me else None,
         )
-        lines.append(style.paint(row, "bold") if entry.user_id == me else row)
+    parts: list[RenderableType] = [
+        Text(f"Leaderboard (page {page.page + 1} of {page.page_count})", style="bold"),
+        rows,
+    ]
     if page.page + 1 < page.page_count:
-        lines.append(style.paint(f"  `leaderboard {page.page + 2}` for the next page", "dim"))
-    return "\n".join(lines)
+        parts.append(footer(f"`leaderboard {page.page + 2}` for the next page"))
+    return Group(*parts)

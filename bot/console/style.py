@@ -1,4 +1,4 @@
-"""Colour and symbols when the terminal supports them, plain ASCII-safe text when not."""
+"""What this terminal can show: colour and symbols on a terminal, plain text elsewhere."""
 
 from __future__ import annotations
 
@@ -6,17 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TextIO
 
-_CODES = {
-    "bold": "1",
-    "dim": "2",
-    "underline": "4",
-    "red": "31",
-    "green": "32",
-    "yellow": "33",
-    "blue": "34",
-    "magenta": "35",
-    "cyan": "36",
-}
+from rich.text import Text
 
 
 @dataclass(frozen=True)
@@ -38,19 +28,13 @@ class Style:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         return cls(colour=colour, unicode=encoding in ("utf8", "utf_8"))
 
-    def paint(self, text: str, *styles: str) -> str:
-        if not self.colour or not styles or not text:
-            return text
-        codes = ";".join(_CODES[s] for s in styles)
-        return f"\x1b[{codes}m{text}\x1b[0m"
-
-    def mark(self, passed: bool | None) -> str:
+    def mark(self, passed: bool | None) -> Text:
         """The mark before a check: passed, failed, or could not be checked."""
         if passed is None:
-            return self.paint("–" if self.unicode else "-", "dim")
+            return Text("–" if self.unicode else "-", style="dim")
         if passed:
-            return self.paint("✓" if self.unicode else "+", "green")
-        return self.paint("✗" if self.unicode else "x", "red")
+            return Text("✓" if self.unicode else "+", style="green")
+        return Text("✗" if self.unicode else "x", style="red")
 
     def symbol(self, fancy: str, plain: str) -> str:
         return fancy if self.unicode else plain

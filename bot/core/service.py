@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.code_extraction import HOW_TO_FORMAT, extract_code
+from bot.code_extraction import HOW_TO_FORMAT, extract_code, extract_from_file
 from bot.core.errors import (
     AlreadyGrading,
     LessonLocked,
@@ -116,15 +116,24 @@ class TutorCore:
         lesson_id: str | None = None,
         *,
         require_fence: bool = False,
+        as_file: bool = False,
     ) -> SubmissionOutcome:
         """Extract the code from `text`, grade it on the lesson (the current one unless
-        named), and record the attempt together with any unlock it earns."""
+        named), and record the attempt together with any unlock it earns.
+
+        `as_file`: the text is a file or a paste at a code prompt, so without a fence it is
+        code as it is, and a typo gets a syntax-error verdict with its caret."""
         key = (learner.scope, learner.user_id)
         if key in self._grading:
             raise AlreadyGrading()
         self._grading.add(key)  # no await since the check: claiming the slot is atomic
         try:
-            extraction = extract_code(valid_unicode(text), require_fence=require_fence)
+            text = valid_unicode(text)
+            extraction = (
+                extract_from_file(text)
+                if as_file
+                else extract_code(text, require_fence=require_fence)
+            )
             if extraction.code is None:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)

@@ -7,6 +7,7 @@ provides without changing the caller (for `python -m bot doctor`).
 
 from sandbox.os_layers.paths import default_readable_paths
 from sandbox.os_layers.probe import ProbeError, probe
+from sandbox.os_layers.rlimits import cpu_seconds_for
 from sandbox.os_layers.stack import LAYER_NAMES, apply_child, prepare_zygote
 from sandbox.os_layers.status import LayerStatus
 
@@ -15,6 +16,7 @@ __all__ = [
     "LayerStatus",
     "ProbeError",
     "apply_child",
+    "cpu_seconds_for",
     "default_readable_paths",
     "prepare_zygote",
     "probe",

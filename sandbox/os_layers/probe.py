@@ -21,16 +21,19 @@ class ProbeError(RuntimeError):
     """The probe child died or never answered: something is badly broken."""
 
 
-def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
+def probe(
+    enabled: frozenset[str] | None = None, *, memory_mb: int = 256, cpu_seconds: int = 5
+) -> list[LayerStatus]:
     """Fork a child that does what the zygote and a sandbox child do, check that each
-    applied layer holds, and report. The calling process is left unchanged."""
+    applied layer holds, and report. The calling process is left unchanged. The rlimits
+    are those of a run with `memory_mb` and `cpu_seconds` (see `cpu_seconds_for`)."""
     layers = frozenset(LAYER_NAMES) if enabled is None else enabled
     check_names(layers)
     paths = default_readable_paths()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns
-        _child(layers, paths, read_fd, write_fd)
+        _child(layers, paths, read_fd, write_fd, memory_mb, cpu_seconds)
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, pid)
@@ -42,13 +45,22 @@ def probe(enabled: frozenset[str] | None = None) -> list[LayerStatus]:
     return [LayerStatus.from_json(item) for item in json.loads(payload)]
 
 
-def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int) -> None:
+def _child(
+    layers: frozenset[str],
+    paths: list[str],
+    read_fd: int,
+    write_fd: int,
+    memory_mb: int,
+    cpu_seconds: int,
+) -> None:
     code = 1
     try:
         os.close(read_fd)
         prepare_zygote(layers)
         netns_holds = netns.left_host_namespace()  # before Landlock hides /proc
-        statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
+        statuses = apply_child(
+            layers, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
+        )
         statuses = [verified(status, netns_holds=netns_holds) for status in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
         while data:

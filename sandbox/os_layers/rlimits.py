@@ -28,6 +28,12 @@ def highest_open_fd() -> int:
     return max(int(name) for name in os.listdir("/proc/self/fd"))
 
 
+def cpu_seconds_for(timeout_s: float) -> int:
+    """The CPU limit of a run with this wall-clock timeout (the zygote gives each child
+    this): the wall clock ends a run first, CPU time is the backstop."""
+    return int(timeout_s) + 1
+
+
 def apply(*, memory_mb: int, cpu_seconds: int) -> LayerStatus:
     runtime = current_address_space()
     address_space = runtime + memory_mb * _MIB
