@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands import doctor
+from bot.settings import Settings
 from sandbox.os_layers import LAYER_NAMES, ProbeError
 
 
@@ -60,11 +61,11 @@ def test_doctor_text_names_each_layer_and_its_state(tmp_path: Path) -> None:
 def test_a_failed_probe_is_reported_and_exits_non_zero(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken_probe() -> list[object]:
+    def broken_probe(**limits: int) -> list[object]:
         raise ProbeError("probe child reported nothing (wait status 9)")
 
     monkeypatch.setattr(doctor, "probe", broken_probe)
-    assert doctor.run(argparse.Namespace(json=False)) == 1
+    assert doctor.run(argparse.Namespace(json=False, settings=Settings())) == 1
     out = capsys.readouterr().out
     assert "problem: probing the OS layers failed: probe child reported nothing" in out
     assert "OS isolation layers" not in out
@@ -79,3 +80,19 @@ def test_a_missing_runtime_package_is_a_problem(monkeypatch: pytest.MonkeyPatch)
     assert report["packages"]["numpy"] is None
     assert report["problems"] == ["numpy is not installed: the sandbox cannot run"]
     assert "numpy             not installed" in doctor.render(report)
+
+
+def test_doctor_checks_rlimits_at_the_configured_limits(tmp_path: Path) -> None:
+    env_file = tmp_path / "limits.env"
+    env_file.write_text("SANDBOX_MEMORY_MB=100\nSANDBOX_TIMEOUT=7\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", str(env_file), "doctor", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    report = json.loads(completed.stdout)
+    (rlimits,) = [layer for layer in report["layers"] if layer["name"] == "rlimits"]
+    assert "+ 100)" in rlimits["detail"] and "CPU 8 s" in rlimits["detail"], rlimits

@@ -173,3 +173,15 @@ def test_a_seed_that_is_not_a_whole_number_from_0_is_a_usage_error(
         _grade("4", str(files["right"]), "--seed", seed)
     assert caught.value.code == 2
     assert f"'{seed}' is not a seed: use a whole number, 0 or more" in capsys.readouterr().err
+
+
+def test_text_output_prints_the_seed_that_reproduces_the_run(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _grade("4", str(files["uphill"])) == 1
+    first = capsys.readouterr().out
+    header = first.splitlines()[0]
+    assert header.startswith(f"== {files['uphill']} (seed ") and header.endswith(")")
+    seed = header.rsplit("(seed ", 1)[1].rstrip(")")
+    assert _grade("4", str(files["uphill"]), "--seed", seed) == 1
+    assert capsys.readouterr().out == first  # the same data, the same verdict

@@ -109,7 +109,7 @@ def test_plain_python_m_bot_runs_the_local_course(tmp_path: Path) -> None:
     env_file.write_text(f"DATABASE_PATH={tmp_path / 'from-env.sqlite3'}\n", encoding="utf-8")
     result = run_local(tmp_path, "list\n", "--env-file", str(env_file))
     assert result.returncode == 0, result.stderr
-    in_order(result.stdout, "The course", f"1. {FIRST.title}", "Bye!")
+    in_order(result.stdout, "The course", f"1   {FIRST.title}", "Bye!")
     assert (tmp_path / "from-env.sqlite3").exists()
 
 

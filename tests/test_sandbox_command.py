@@ -34,6 +34,7 @@ def test_runs_files_and_messages_as_json(tmp_path: Path) -> None:
     assert [r["status"] for r in rows] == ["ok", "ok"]
     assert rows[0]["stdout"] == "42\n" and rows[1]["stdout"] == "[0 1 2]\n"
     assert all(r["error"] is None and r["wall_ms"] > 0 for r in rows)
+    assert all(isinstance(r["message"], str) for r in rows)
 
 
 def test_failures_exit_one_and_say_why() -> None:
@@ -41,6 +42,16 @@ def test_failures_exit_one_and_say_why() -> None:
     assert proc.returncode == 1
     row = json.loads(proc.stdout)
     assert row["status"] == "timeout"
+    # No error for a timeout, but words for it, as RunResult.message has them.
+    assert row["error"] is None
+    assert "longer than 0.5 s" in row["message"], row["message"]
+
+
+def test_an_output_limit_has_a_message_in_json() -> None:
+    proc = _bot("sandbox", "--json", "-", stdin="while True:\n    print('x' * 1000)\n")
+    row = json.loads(proc.stdout)
+    assert row["status"] == "output_limit"
+    assert "printed more than" in row["message"], row["message"]
 
 
 def test_error_has_line_and_source_in_text_mode(tmp_path: Path) -> None:
@@ -61,3 +72,26 @@ def test_help_lists_subcommands() -> None:
     proc = _bot("--help")
     assert proc.returncode == 0
     assert "sandbox" in proc.stdout and "doctor" in proc.stdout
+
+
+def test_files_that_are_not_utf8_run_like_everywhere_else(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.py"
+    latin1.write_bytes(b"# caf\xe9\nprint('ok')\n")
+    proc = _bot("sandbox", "--json", str(latin1))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["stdout"] == "ok\n"
+
+
+def test_a_huge_file_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.py"
+    big.write_text("x = 1\n" * 50_000)
+    proc = _bot("sandbox", str(big))
+    assert proc.returncode == 2
+    assert f"error: {big} is too big: a file can have at most 256 KiB" in proc.stderr
+
+
+def test_local_help_reads_like_the_others() -> None:
+    proc = _bot("--help")
+    line = next(line for line in proc.stdout.splitlines() if line.strip().startswith("local"))
+    description = line.split(None, 1)[1]
+    assert description[0].islower() and not description.endswith("."), line

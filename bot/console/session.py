@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 
 from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
@@ -137,12 +137,10 @@ class ConsoleSession:
             )
         else:
             self.show(
-                Group(
-                    Text(f"Welcome back, {name}!", style="bold"),
-                    message(
-                        f"You have passed {progress.completed} of {progress.total} lessons. "
-                        "Type `next` to continue and `help` for the commands."
-                    ),
+                message(
+                    f"**Welcome back, {literal(name)}!** You have passed {progress.completed} "
+                    f"of {progress.total} lessons. "
+                    "Type `next` to continue and `help` for the commands."
                 )
             )
 
