@@ -4,9 +4,11 @@ SQLite file, as a learner would use it from a pipe."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,49 @@ def test_a_profile_name_that_is_not_utf8_still_keeps_progress(tmp_path: Path) ->
         assert b"Traceback" not in result.stderr
     out = result.stdout.decode("utf-8", "replace")
     in_order(out, "Welcome back, jos\ufffd!", f"jos\ufffd: 1 of {TOTAL} lessons")
+
+
+def test_piped_output_has_no_markdown_symbols(tmp_path: Path) -> None:
+    """Lessons, the welcome line, verdicts and footers: words, never `**` or backticks."""
+    script = "next\n" + fenced(FIRST.fixtures[0].code) + "hint\nlist\nprogress\nnext\n"
+    result = run_local(tmp_path, script, "local", "--db", str(tmp_path / "t.db"), "--name", "ada")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out
+    assert "NumPy does it on whole arrays" in out  # was "**NumPy** does it…"
+    assert "Type next to start and help for the commands." in out
+    prose = "\n".join(line for line in out.splitlines() if not line.startswith(" "))
+    assert "`" not in prose.replace("```", "")
+    assert "**" not in prose
+
+
+def test_ctrl_c_inside_a_paste_cancels_it_and_keeps_the_session(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "FORCE_COLOR")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    args = ["local", "--db", str(tmp_path / "t.db"), "--name", "ada", "--color", "never"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"```python\nx = 1\n")  # a paste, not yet closed
+    proc.stdin.flush()
+    assert b"Welcome" in proc.stdout.readline()  # the session is up and reading
+    time.sleep(1.5)  # let it read the paste's first lines and wait for more
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    out, err = proc.communicate(b"progress\nquit\n", timeout=60)
+    text = out.decode()
+    assert proc.returncode == 0, err.decode()
+    in_order(
+        text,
+        "Paste cancelled; nothing was graded.",
+        "ada: 0 of",
+        "0 attempts so far",
+        "Bye! Your progress is saved.",
+    )
+    assert "Lesson 1:" not in text  # the half paste was not graded
