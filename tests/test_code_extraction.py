@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from bot.code_extraction import extract_code
 
 FENCE = "```"
@@ -97,3 +99,11 @@ def test_a_file_without_fences_is_code_as_it_is() -> None:
     assert extract_from_file("def f(:\n    pass\n").code == "def f(:\n    pass\n"
     assert extract_from_file(f"note\n{FENCE}python\nx = 1\n{FENCE}\n").code == "x = 1\n"
     assert extract_from_file("\n\n").code is None
+
+
+@pytest.mark.parametrize("text", ["```python\n```", "```py\n\n  \n```\n", "```\n```"])
+@pytest.mark.parametrize("require_fence", [True, False])
+def test_an_empty_block_is_no_code_and_says_so(text: str, require_fence: bool) -> None:
+    extraction = extract_code(text, require_fence=require_fence)
+    assert extraction.code is None
+    assert extraction.problem is not None and "That code block is empty" in extraction.problem

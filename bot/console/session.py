@@ -11,14 +11,14 @@ import contextlib
 import logging
 import re
 import secrets
-import signal
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TextIO
 
 from rich.console import RenderableType
 from rich.text import Text
 
+from bot.console.interrupts import ctrl_c_cancels_this_task
 from bot.console.lessons_text import render_hint, render_lesson, render_list, render_solution
 from bot.console.markdown import literal, message
 from bot.console.output import Output
@@ -189,7 +189,8 @@ class ConsoleSession:
         try:
             text = read_source(path)
         except SourceFileError as error:
-            self.show(Text(f"{str(error)[:1].upper()}{str(error)[1:]}."))
+            reason = str(error)  # "can't read FILE: ..." or "FILE is too big: ..."
+            self.show(Text(f"{reason[0].upper()}{reason[1:]}."))
             return
         await self._submit(text)
 
@@ -198,7 +199,7 @@ class ConsoleSession:
         line holding only ``` or the end of input. A chat-style message (a line of text,
         then a ```python block) ends where its block closes. Ctrl-C cancels the paste
         (None) and the session goes on."""
-        with self._ctrl_c_cancels_this_task():
+        with ctrl_c_cancels_this_task():
             try:
                 return await self._collect_paste(first, fenced=fenced)
             except asyncio.CancelledError:
@@ -211,23 +212,6 @@ class ConsoleSession:
             self.out.write(PROMPT)  # the read under way goes on, now for a command
             self.out.flush()
         return None
-
-    @contextlib.contextmanager
-    def _ctrl_c_cancels_this_task(self) -> Iterator[None]:
-        """While a paste is read, Ctrl-C cancels the paste instead of quitting."""
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        previous = signal.getsignal(signal.SIGINT)
-        try:
-            loop.add_signal_handler(signal.SIGINT, task.cancel if task else lambda: None)
-        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread
-            yield
-            return
-        try:
-            yield
-        finally:
-            loop.remove_signal_handler(signal.SIGINT)
-            signal.signal(signal.SIGINT, previous)  # asyncio.run's own Ctrl-C handling
 
     async def _collect_paste(self, first: str | None, *, fenced: bool) -> str | None:
         if first is None:
