@@ -191,3 +191,16 @@ async def test_the_spinner_turns_while_a_submission_is_graded(
     assert "Grading…" in out.getvalue()  # the status line, drawn while grading
     assert "⠋ Grading…" in out.getvalue() or "⠋\x1b[0m Grading…" in out.getvalue()  # spinner
     assert "Passed" in out.getvalue()
+
+
+async def test_colour_mode_shows_commands_as_code_not_backticks(core: TutorCore) -> None:
+    """The welcome line, the lesson's footer and the verdict's footer are Markdown too."""
+    out = io.StringIO()
+    script = "next\n" + FIRST.fixtures[0].code.rstrip("\n") + "\n```\nhint\n"
+    reader = LineReader(io.StringIO(script), interactive=False)
+    assert await ConsoleSession(core, ADA, reader, out, Style(colour=True)).run() == 0
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue()).split())  # no wrapping
+    assert "\x1b[" in out.getvalue()
+    assert "Type next to start and help for the commands." in text
+    assert "Fix it and paste again, or type hint." in text
+    assert not re.search(r"(?<!`)`(?!`)", text), text  # only ``` (a fence to type) is left
