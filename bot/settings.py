@@ -128,8 +128,12 @@ def _line(detail: ErrorDetails) -> str:
         return f"{name} must be a whole number{given}"
     if kind == "float_parsing":
         return f"{name} must be a number{given}"
+    if kind == "bool_parsing":
+        return f"{name} must be true or false (1 or 0, yes or no){given}"
     if kind == "greater_than_equal":
         return f"{name} must be at least {context['ge']:g}{given}"
+    if kind == "less_than_equal":
+        return f"{name} must be at most {context['le']:g}{given}"
     if kind == "literal_error":
         return f"{name} must be one of {', '.join(LOG_LEVELS)}{given}"
     return f"{name}: {detail['msg']}{given}"

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 import bot.settings
 from bot.settings import Settings, SettingsError
@@ -117,3 +117,21 @@ def test_the_cli_prints_one_line_per_problem_and_no_traceback(tmp_path: Path) ->
 
 def test_the_settings_module_needs_no_type_ignore() -> None:
     assert "type: ignore" not in Path(bot.settings.__file__).read_text(encoding="utf-8")
+
+
+def test_a_yes_or_no_setting_gets_a_one_line_message_too() -> None:
+    """Settings added later (flags, upper bounds) get the same kind of line."""
+    from pydantic import Field
+
+    class WithFlag(Settings):
+        some_flag: bool = Field(False, validation_alias=bot.settings.env("SOME_FLAG"))
+        some_share: float = Field(0.5, le=1, validation_alias=bot.settings.env("SOME_SHARE"))
+
+    assert WithFlag.model_validate({"SOME_FLAG": "yes"}).some_flag is True
+    with pytest.raises(ValidationError) as caught:
+        WithFlag.model_validate({"SOME_FLAG": "maybe", "SOME_SHARE": "2"})
+    lines = bot.settings.describe(caught.value).splitlines()
+    assert lines == [
+        "SOME_FLAG must be true or false (1 or 0, yes or no), got 'maybe'",
+        "SOME_SHARE must be at most 1, got '2'",
+    ]
