@@ -63,10 +63,12 @@ def problems(pyproject: str, lock: str) -> list[str]:
         elif not any(requirement.specifier.contains(v, prereleases=True) for v in locked):
             shown = ", ".join(str(v) for v in locked)
             found.append(f"{requirement.name} is locked at {shown}, outside {requirement}")
-    for name in sorted(direct - {canonicalize_name(r.name) for r in wanted}):
-        found.append(f"{name} is locked as a dependency of pyproject.toml, which no longer has it")
-    for name in sorted(unhashed):
-        found.append(f"{name} is pinned without a hash")
+    for dropped in sorted(direct - {canonicalize_name(r.name) for r in wanted}):
+        found.append(
+            f"{dropped} is locked as a dependency of pyproject.toml, which no longer has it"
+        )
+    for bare in sorted(unhashed):
+        found.append(f"{bare} is pinned without a hash")
     return found
 
 
