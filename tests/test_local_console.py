@@ -188,6 +188,10 @@ async def test_the_spinner_turns_while_a_submission_is_graded(
     out = io.StringIO()
     reader = LineReader(io.StringIO(), interactive=True)
     await ConsoleSession(core, ADA, reader, out, Style(colour=True)).run()
+    lines = iter(["```python", *FIRST.solution.splitlines(), "```"])
+    plain = io.StringIO()  # NO_COLOR at a prompt: the status as a line of its own
+    await ConsoleSession(core, ADA, reader, plain, Style(colour=False)).run()
+    assert "\nGrading…\n" in plain.getvalue() and "\x1b" not in plain.getvalue()
     assert "Grading…" in out.getvalue()  # the status line, drawn while grading
     assert "⠋ Grading…" in out.getvalue() or "⠋\x1b[0m Grading…" in out.getvalue()  # spinner
     assert "Passed" in out.getvalue()

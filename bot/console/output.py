@@ -45,8 +45,10 @@ class Output:
 
     @contextlib.contextmanager
     def status(self, message: str) -> Iterator[None]:
-        """A spinner on a terminal while something slow runs; nothing elsewhere."""
+        """A spinner while something slow runs; without colour, the message as a line."""
         if not self.style.colour:
+            self.stream.write(message + "\n")
+            self.stream.flush()
             yield
             return
         with self.console.status(message, spinner="dots" if self.style.unicode else "line"):
