@@ -11,7 +11,7 @@ import pytest
 from rich.console import RenderableType
 
 from bot.console.lessons_text import render_lesson, render_list
-from bot.console.markdown import markdown, message
+from bot.console.markdown import markdown, message, python_code
 from bot.console.output import Output
 from bot.console.standing_text import render_leaderboard, render_progress
 from bot.console.style import Style
@@ -202,3 +202,12 @@ def test_leaderboard_rows_and_a_page_past_the_end() -> None:
     assert re.search(r"(?m)^ *2 +Bob +1 +1 +\d{4}-\d\d-\d\d \d\d:\d\d$", text)
     past_the_end = shown(render_leaderboard(LeaderboardPage("local", 4, 10, 2, []), PLAIN))
     assert past_the_end == "The leaderboard has 1 page: type leaderboard 1 for the last one.\n\n"
+
+
+def test_code_in_colour_is_syntax_highlighted() -> None:
+    out = shown(python_code("import numpy as np\nw = w - lr * grad  # step"), COLOUR)
+    keyword = re.search(r"\x1b\[([0-9;]+)mimport\x1b\[0m", out)
+    name = re.search(r"\x1b\[([0-9;]+)mnumpy\x1b\[0m", out)
+    comment = re.search(r"\x1b\[([0-9;]+)m# step\x1b\[0m", out)
+    assert keyword and name and comment, out
+    assert len({keyword[1], name[1], comment[1]}) == 3  # keyword, name and comment differ
