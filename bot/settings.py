@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -35,7 +35,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LOG_LEVELS: tuple[str, ...] = get_args(LogLevel)
 
 
-def env(name: str) -> Any:
+def env(name: str) -> AliasChoices:
     """The environment variable a field is read from; the field name works in code too."""
     return AliasChoices(name, name.lower())
 
@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     @field_validator("discord_api_base", "discord_gateway_url", mode="after")
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
-        return value.rstrip("/") or None if value is not None else None
+        if value is None:
+            return None
+        return value.rstrip("/") or None
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env") -> Settings:
