@@ -135,3 +135,15 @@ def test_a_yes_or_no_setting_gets_a_one_line_message_too() -> None:
         "SOME_FLAG must be true or false (1 or 0, yes or no), got 'maybe'",
         "SOME_SHARE must be at most 1, got '2'",
     ]
+
+
+def test_env_example_and_readme_document_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(bot.settings.__file__).resolve().parent.parent
+    example = root / ".env.example"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    names = [bot.settings.env_name(field) for field in Settings.model_fields]
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+        assert f"\n{name}=" in example.read_text(encoding="utf-8"), name
+        assert f"`{name}`" in readme, name
+    Settings.load(example)  # the example itself is valid as it stands
