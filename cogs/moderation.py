@@ -27,9 +27,11 @@ from bot.discord_app.moderators import (
     ensure_moderator,
 )
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.moderation import audit_embed, funnel_embed, learner_embed
+from bot.discord_app.rendering.audit import audit_embed
+from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
 from bot.discord_app.rendering.text import truncate
 from bot.plots import Plotter, funnel_bars
+from lessons import Lesson
 
 LESSON_OPTION = "A lesson: its number or id"
 # A user too, not only a member: learners who left the server keep their records.
@@ -85,8 +87,22 @@ class ModerationCog(
         self, interaction: discord.Interaction, member: MemberOrUser, lesson: str | None = None
     ) -> None:
         scope, moderation = self._scope(interaction), self.bot.core.moderation
-        target = moderation.lesson(lesson) if lesson is not None else None  # refuse typos now
-        what = f"lesson {target.number} ({target.title})" if target is not None else "all progress"
+        plan = await moderation.reset_plan(scope, str(member.id), lesson)  # refuses typos
+        target = plan.lesson
+        what = f"lesson {target.number} ({target.title})" if target else "all progress"
+        if not plan.anything:  # nothing to confirm, and nothing for the audit log
+            await interaction.response.send_message(
+                f"Nothing to reset: {member.mention} has no progress "
+                + (f"in lesson {target.number} ({target.title})." if target else "yet."),
+                ephemeral=True,
+            )
+            return
+        stays_open = (
+            f" {lessons_phrase(plan.stays_open)} stay open: they were unlocked before. "
+            "Reset all progress to close them."
+            if plan.stays_open
+            else ""
+        )
 
         async def do_reset(confirmed: discord.Interaction) -> str:
             changed = await moderation.reset(
@@ -96,12 +112,13 @@ class ModerationCog(
                 actor=actor_of(confirmed.user),
             )
             if not changed:
-                return f"Nothing to reset: {member.mention} had no {what} to forget. Logged."
-            return f"Done: {what} of {member.mention} is reset. Logged in the audit log."
+                return f"Nothing to reset: {member.mention} has no progress left there."
+            return f"Done: {what} reset for {member.mention}. Logged in the audit log."
 
         await ask_to_confirm(
             interaction,
-            f"Reset {what} of {member.mention}? Their attempts go too; this can't be undone.",
+            f"Reset {what} for {member.mention}? Their attempts go too; this can't be undone."
+            + stays_open,
             do_reset,
         )
 
@@ -158,7 +175,7 @@ class ModerationCog(
     @app_commands.command(description="Recent moderator actions: resets, unlocks, settings")
     async def audit(self, interaction: discord.Interaction) -> None:
         entries = await self.bot.core.moderation.audit_log(self._scope(interaction), AUDIT_LINES)
-        embed = audit_embed(entries)
+        embed = audit_embed(entries, self.bot.core.course)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # /tutor config ...
@@ -231,6 +248,14 @@ class ModerationCog(
             if typed in f"{lesson.number}. {lesson.title}".lower() or typed in lesson.id
         ]
         return choices[: limits.AUTOCOMPLETE_CHOICES]
+
+
+def lessons_phrase(lessons: list[Lesson]) -> str:
+    """ "Lesson 2" or "Lessons 2, 3 and 5"."""
+    numbers = [str(lesson.number) for lesson in lessons]
+    if len(numbers) == 1:
+        return f"Lesson {numbers[0]}"
+    return f"Lessons {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 async def setup(bot: TutorBot) -> None:

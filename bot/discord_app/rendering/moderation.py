@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.core import FunnelView, LeaderboardPage, LearnerReport, ScopeConfig
 from bot.core.scope_config import describe_solution_policy
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.text import truncate
-from bot.store import AttemptRecord, AuditEntry
+from bot.store import AttemptRecord
 
 MAX_ATTEMPT_LINES = 10
+
+
+@dataclass(frozen=True)
+class DeliveryProblems:
+    """Why the completion role or announcement can't be delivered (None: it can)."""
+
+    completion_role: str | None = None
+    announcement: str | None = None
 
 
 def when(timestamp: float | None) -> str:
@@ -104,7 +114,10 @@ def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
     return embed
 
 
-def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Embed:
+def config_embed(
+    config: ScopeConfig, default_after_failures: int, problems: DeliveryProblems | None = None
+) -> discord.Embed:
+    problems = problems or DeliveryProblems()
     channels = ", ".join(f"<#{c}>" for c in config.lesson_channels) or "every channel"
     after = config.solution_threshold(default_after_failures)
     policy = describe_solution_policy(after)
@@ -114,32 +127,25 @@ def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Em
     embed.add_field(name="Lesson channels", value=channels, inline=False)
     embed.add_field(name="Moderator role", value=_role(config.moderator_role), inline=False)
     embed.add_field(name="Solutions", value=policy, inline=False)
-    embed.add_field(name="Completion role", value=_role(config.completion_role), inline=False)
+    embed.add_field(
+        name="Completion role",
+        value=_warned(_role(config.completion_role), problems.completion_role),
+        inline=False,
+    )
+    announcements = f"<#{config.announcement_channel}>" if config.announcement_channel else "off"
     embed.add_field(
         name="Completion announcements",
-        value=f"<#{config.announcement_channel}>" if config.announcement_channel else "off",
+        value=_warned(announcements, problems.announcement),
         inline=False,
     )
     return embed
 
 
+def _warned(value: str, problem: str | None) -> str:
+    if problem is None:
+        return value
+    return truncate(f"{value}\n⚠️ Can't deliver it: {problem}", limits.EMBED_FIELD_VALUE)
+
+
 def _role(role_id: str | None) -> str:
     return f"<@&{role_id}>" if role_id else "none"
-
-
-def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
-    lines = [
-        f"<t:{int(e.created_at)}:f> · **{e.action}**"
-        + (f" <@{e.user_id}>" if e.user_id else "")
-        + (f" lesson `{e.lesson_id}`" if e.lesson_id else "")
-        + (f" · {e.detail}" if e.detail else "")
-        + f" · by {e.actor}"
-        for e in entries
-    ]
-    return discord.Embed(
-        title="🗒️ Audit log",
-        colour=discord.Colour.dark_grey(),
-        description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
-        if lines
-        else "No moderator actions yet.",
-    )
