@@ -22,14 +22,17 @@ WHERE l.scope = ?
 ORDER BY l.id
 """
 
-# A check counts once per failed attempt that failed it; checks that could not run
-# ("can't check until ...") are not failures of that check.
+# Per failed attempt, its first failed check: checks run in order, so that is the mistake
+# diagnosed (a wrong gradient), not a symptom failing after it ("the loss went down").
+# Checks that could not run ("can't check until ...") are not failures of that check.
 _FAILING = """
 SELECT a.lesson_id, json_extract(c.value, '$.name') AS check_name, COUNT(*) AS failures
 FROM learners AS l
 JOIN attempts AS a ON a.learner_id = l.id
 JOIN json_each(a.checks) AS c
 WHERE l.scope = ? AND a.passed = 0 AND json_extract(c.value, '$.passed') = 0
+  AND c.key = (SELECT MIN(f.key) FROM json_each(a.checks) AS f
+               WHERE json_extract(f.value, '$.passed') = 0)
 GROUP BY a.lesson_id, check_name
 ORDER BY a.lesson_id, failures DESC, check_name
 """
@@ -54,6 +57,6 @@ def _group(rows: list[Any]) -> list[LearnerProgress]:
 
 
 async def failing_checks(conn: Connection, scope: str) -> list[FailingCheck]:
-    """Per lesson, most failed first."""
+    """Per lesson, the checks failed first in failed attempts, most often first."""
     rows = await conn.fetchall(_FAILING, (scope,))
     return [FailingCheck(lesson, check, int(count)) for lesson, check, count in rows]

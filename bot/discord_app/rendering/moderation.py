@@ -91,15 +91,19 @@ def attempt_line(attempt: AttemptRecord, numbers: dict[str, int]) -> str:
 def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
     lines = [
         f"**{funnel.learners}** learners here, **{funnel.finished}** finished the course.",
-        "-# reached: the lesson is open to them · stuck: not passed after a failed attempt",
+        "-# reached: the lesson is open to them · stuck: not passed after a failed attempt"
+        " · mistake: the first check a failed attempt failed",
         "",
     ]
     for row in funnel.lessons:
-        top = (
-            f"\n  most failed check: `{row.top_failing_check}` ({row.top_failing_count}×)"
-            if row.top_failing_check
-            else ""
-        )
+        top = ""
+        if row.top_failing_check:
+            check = next((c for c in row.lesson.checks if c.name == row.top_failing_check), None)
+            about = f" — {check.describe}" if check is not None else ""
+            top = (
+                f"\n  most common mistake: `{row.top_failing_check}`{about} "
+                f"({_times(row.top_failing_count)})"
+            )
         lines.append(
             f"**{row.lesson.number}. {row.lesson.title}** — reached {row.reached}, "
             f"passed {row.passed}, stuck {row.stuck}{top}"
@@ -149,3 +153,7 @@ def _warned(value: str, problem: str | None) -> str:
 
 def _role(role_id: str | None) -> str:
     return f"<@&{role_id}>" if role_id else "none"
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
