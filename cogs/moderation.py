@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import time
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core import Learner, guild_scope
+from bot.core.export import UsernameLookup, export_file_name
 from bot.core.scope_config import MAX_SOLUTION_AFTER_FAILURES
 from bot.discord_app import tutor_settings
 from bot.discord_app.bot import TutorBot
@@ -38,6 +41,8 @@ LESSON_OPTION = "A lesson: its number or id"
 MemberOrUser = discord.Member | discord.User
 FUNNEL_IMAGE = "funnel.png"
 AUDIT_LINES = 20
+MEMBERS_PER_QUERY = 100  # Discord's most user ids per member request
+log = logging.getLogger(__name__)
 
 
 @app_commands.guild_only()
@@ -147,8 +152,11 @@ class ModerationCog(
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         scope = self._scope(interaction)
-        text = await self.bot.core.moderation.export_csv(scope)
-        name = f"gradient-tutor-progress-{scope.removeprefix('guild:')}.csv"
+        assert interaction.guild is not None
+        text = await self.bot.core.moderation.export_csv(
+            scope, username_lookup(self.bot, interaction.guild)
+        )
+        name = export_file_name(interaction.guild.name, time.time())
         try:
             # Off the event loop: a large server's CSV is megabytes to encode and maybe gzip.
             file = await asyncio.to_thread(export_file, text, name, interaction.filesize_limit)
@@ -159,7 +167,9 @@ class ModerationCog(
             )
             return
         await interaction.edit_original_response(
-            content="One row per learner per lesson; times are UTC.", attachments=[file]
+            content="One row per learner per lesson; times are UTC. `learner_last_active_at` is "
+            "the learner's latest attempt at any lesson.",
+            attachments=[file],
         )
 
     @app_commands.command(description="The course funnel: reached, passed, stuck per lesson")
@@ -248,6 +258,30 @@ class ModerationCog(
             if typed in f"{lesson.number}. {lesson.title}".lower() or typed in lesson.id
         ]
         return choices[: limits.AUTOCOMPLETE_CHOICES]
+
+
+def username_lookup(bot: TutorBot, guild: discord.Guild) -> UsernameLookup:
+    """Account names of the learners, asked from Discord 100 ids at a time (which needs no
+    privileged intent); members who left are looked up among the users the bot knows."""
+
+    async def usernames(user_ids: list[str]) -> dict[str, str]:
+        ids = [int(i) for i in user_ids if i.isdigit()]
+        names: dict[str, str] = {}
+        for start in range(0, len(ids), MEMBERS_PER_QUERY):
+            chunk = ids[start : start + MEMBERS_PER_QUERY]
+            try:
+                found = await guild.query_members(user_ids=chunk, limit=len(chunk), cache=False)
+            except (TimeoutError, discord.ClientException) as error:
+                log.warning("could not look up members of %s for an export: %s", guild.id, error)
+                break
+            names.update({str(member.id): member.name for member in found})
+        for user_id in ids:
+            user = bot.get_user(user_id)
+            if str(user_id) not in names and user is not None:
+                names[str(user_id)] = user.name
+        return names
+
+    return usernames
 
 
 def lessons_phrase(lessons: list[Lesson]) -> str:

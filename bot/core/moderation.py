@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from bot.core.errors import UnknownLesson
-from bot.core.export import progress_csv
+from bot.core.export import UsernameLookup, progress_csv
 from bot.core.funnel import course_funnel
 from bot.core.learner import Learner
 from bot.core.moderation_views import FunnelView, LearnerReport, ResetPlan, UnlockOutcome
@@ -110,9 +111,14 @@ class Moderation:
         log.info("unlock %s/%s lesson=%s by %s", learner.scope, learner.user_id, lesson.id, actor)
         return UnlockOutcome(lesson, changed)
 
-    async def export_csv(self, scope: str) -> str:
+    async def export_csv(self, scope: str, usernames: UsernameLookup | None = None) -> str:
+        """`usernames` looks up the learners' account names (the store keeps only the
+        display name); those it can't find stay blank."""
         rows = await self.store.scope_progress(scope)
-        return await asyncio.to_thread(progress_csv, self.course, rows)
+        found: Mapping[str, str] = {}
+        if usernames is not None and rows:
+            found = await usernames([row.learner.user_id for row in rows])
+        return await asyncio.to_thread(progress_csv, self.course, rows, found.get)
 
     async def funnel(self, scope: str) -> FunnelView:
         rows = await self.store.scope_progress(scope)

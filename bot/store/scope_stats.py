@@ -16,6 +16,7 @@ _LEARNER_WIDTH = len(LEARNER_COLUMNS.split(","))
 # who never touched a lesson still appear). Rows come in learner order, so grouping is a scan.
 _PROGRESS = f"""
 SELECT {", ".join("l." + c.strip() for c in LEARNER_COLUMNS.split(","))}, l.last_active_at,
+       l.created_at,
        {", ".join("p." + c.strip() for c in PROGRESS_COLUMNS.split(","))}
 FROM learners AS l LEFT JOIN lesson_progress AS p ON p.learner_id = l.id
 WHERE l.scope = ?
@@ -49,8 +50,10 @@ def _group(rows: list[Any]) -> list[LearnerProgress]:
     for row in rows:
         learner = LearnerRecord(*row[:_LEARNER_WIDTH])
         if not result or result[-1].learner != learner:
-            result.append(LearnerProgress(learner, {}, row[_LEARNER_WIDTH]))
-        lesson = row[_LEARNER_WIDTH + 1 :]
+            result.append(
+                LearnerProgress(learner, {}, row[_LEARNER_WIDTH], row[_LEARNER_WIDTH + 1])
+            )
+        lesson = row[_LEARNER_WIDTH + 2 :]
         if lesson[0] is not None:
             result[-1].progress[lesson[0]] = LessonProgress(*lesson)
     return result

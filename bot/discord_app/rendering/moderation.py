@@ -9,7 +9,7 @@ import discord
 from bot.core import FunnelView, LeaderboardPage, LearnerReport, ScopeConfig
 from bot.core.scope_config import describe_solution_policy
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.text import truncate
+from bot.discord_app.rendering.text import plain_name, plural, truncate
 from bot.store import AttemptRecord
 
 MAX_ATTEMPT_LINES = 10
@@ -35,10 +35,16 @@ def leaderboard_embed(board: LeaderboardPage, titles: dict[str, str]) -> discord
         return embed
     lines = []
     for row in board.entries:
-        current = titles.get(row.current_lesson_id or "", "—")
+        # The mention may show as "@unknown-user" to a moderator whose client has not
+        # loaded that member: the name beside it says who it is.
+        where = (
+            "🎓 finished the course"
+            if row.completed >= len(titles)
+            else f"now on {titles.get(row.current_lesson_id or '', '—')}"
+        )
         lines.append(
-            f"**{row.rank}.** <@{row.user_id}> · {row.completed} lesson"
-            f"{'s' * (row.completed != 1)} · now on {current} · {row.attempts} attempts"
+            f"**{row.rank}.** <@{row.user_id}> ({plain_name(truncate(row.display_name, 32))}) · "
+            f"{plural(row.completed, 'lesson')} · {where} · {plural(row.attempts, 'attempt')}"
             f" · active {when(row.last_active_at or row.last_completed_at)}"
         )
     embed.description = truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
@@ -51,7 +57,7 @@ def leaderboard_embed(board: LeaderboardPage, titles: dict[str, str]) -> discord
 
 def learner_embed(report: LearnerReport, mention: str, total: int) -> discord.Embed:
     embed = discord.Embed(
-        title=truncate(f"Learner {report.learner.display_name}", limits.EMBED_TITLE),
+        title=truncate(f"Learner {plain_name(report.learner.display_name)}", limits.EMBED_TITLE),
         colour=discord.Colour.blurple(),
         description=(
             f"{mention} · **{report.completed}/{total}** lessons passed · last active "
@@ -61,8 +67,8 @@ def learner_embed(report: LearnerReport, mention: str, total: int) -> discord.Em
     lines = []
     for status in report.lessons:
         mark = "✅" if status.completed else "🔓" if status.unlocked else "🔒"
-        tries = f" · {status.attempts} attempts" if status.attempts else ""
-        hints = f" · {status.hints_shown} hints" if status.hints_shown else ""
+        tries = f" · {plural(status.attempts, 'attempt')}" if status.attempts else ""
+        hints = f" · {plural(status.hints_shown, 'hint')}" if status.hints_shown else ""
         lines.append(f"{mark} {status.lesson.number}. {status.lesson.title}{tries}{hints}")
     embed.add_field(
         name="Lessons", value=truncate("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False
