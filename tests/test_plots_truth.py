@@ -72,6 +72,7 @@ async def test_the_landscape_plots_the_learners_own_losses_beside_the_true_curve
     x, y, w, _ = one_step()
     assert reported["loss_before"] > 5 * float(np.mean((y - w * x) ** 2))
     assert f"{reported['loss_before']:.4g}" in texts(figure)  # the point says its loss
+    assert f"your loss_before {reported['loss_before']:.4g} is not the MSE" in texts(figure)
 
 
 def test_an_uphill_step_is_red_and_says_the_loss_went_up() -> None:
@@ -95,7 +96,7 @@ def test_an_uphill_step_is_red_and_says_the_loss_went_up() -> None:
     assert downhill is not None
     figure = draw_figure(downhill)
     assert to_hex(line(figure, "your loss_after").get_color()) == GREEN
-    assert "went up" not in texts(figure)
+    assert "the loss went down" in texts(figure)  # right values, one right step
 
 
 def test_a_step_that_did_not_move_keeps_both_points_visible() -> None:

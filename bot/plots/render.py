@@ -46,6 +46,7 @@ TEXT, TITLE, SMALL = 15, 16, 13
 MAX_TEMPLATES = 32  # a few per lesson; old ones are dropped beyond this
 LOG_SPAN = 1e3  # a learner's curve spanning more than this gets a log axis
 LEGEND_GAP = 0.62  # inches below the axes: room for the tick labels and the axis label
+CURVE_TOLERANCE = 0.02  # relative: the curve is drawn from a grid, between points linear
 STEP_TOLERANCE = 0.005  # of the picture's width: a w this close to one correct step is it
 EDGE = 0.2  # a point this close to a side gets its tag on the inner side
 
@@ -194,14 +195,14 @@ def _height_inches(ax: Axes) -> float:
     return float(ax.get_position().height * figure.get_figheight())
 
 
-def _side(fraction: float, away_from_right: bool | None) -> bool:
-    """Whether a point's tag goes to its right: away from the other point when there is
-    one, but never off the edge of the axes (`fraction`: 0 at the left, 1 at the right)."""
+def _side(fraction: float, prefer_right: bool) -> bool:
+    """Whether a point's tag goes to its right: as preferred, but never off the edge of the
+    axes (`fraction`: where the point is, 0 at the left, 1 at the right)."""
     if fraction < EDGE:
         return True
     if fraction > 1 - EDGE:
         return False
-    return not away_from_right if away_from_right is not None else fraction < 0.5
+    return prefer_right
 
 
 def _value(value: float) -> str:
@@ -233,18 +234,28 @@ def _dot(ax: Axes, x: float, y: float, colour: str, label: str) -> None:
     ax.plot([x], [y], "o", markersize=9, color=colour, zorder=5, label=label)
 
 
-def _tag(ax: Axes, x: float, y: float, text: str, colour: str, *, right: bool) -> None:
-    """A point's loss value beside it; `right` puts it to the right, else to the left."""
+def _tag(
+    ax: Axes, x: float, y: float, text: str, colour: str, *, right: bool, below: bool = False
+) -> None:
+    """A point's loss value beside it: to its right or left, above it or below it (so two
+    tags of points on one spot never overlap)."""
     ax.annotate(
         text,
         (x, y),
-        xytext=(14 if right else -14, 8),
+        xytext=(14 if right else -14, -8 if below else 8),
         textcoords="offset points",
         ha="left" if right else "right",
-        va="bottom",
+        va="top" if below else "bottom",
         color=colour,
         fontweight="bold",
+        fontsize=TEXT,
         zorder=6,
+        bbox={
+            "boxstyle": "round,pad=0.15",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.85,
+        },
     )
 
 
@@ -280,15 +291,24 @@ def _landscape(figure: Figure, spec: LossLandscape) -> None:
     after_right = None if spec.w_after in (None, spec.w_before) else spec.w_after > spec.w_before
     _ring(ax, spec.w_before, before, f"your loss_before: {_value(before)}")
     if spec.reported_before is not None:
-        right = _side(_fraction(spec.w_before, span), after_right)
-        _tag(ax, spec.w_before, before, _value(before), INK, right=right)
+        # Away from where the after point went; when w did not move, to the roomier side.
+        prefer = not after_right if after_right is not None else spec.w_before < sum(span) / 2
+        _tag(
+            ax,
+            spec.w_before,
+            before,
+            _value(before),
+            INK,
+            right=_side(_fraction(spec.w_before, span), prefer),
+        )
     colour = after_colour(spec.trend)
     after = spec.reported_after
     if spec.w_after is not None and after is not None and math.isfinite(after):
         _dot(ax, spec.w_after, after, colour, f"your loss_after: {_value(after)}")
-        away = None if after_right is None else not after_right
-        right = _side(_fraction(spec.w_after, span), True if away is None else away)
-        _tag(ax, spec.w_after, after, _value(after), colour, right=right)
+        prefer = after_right if after_right is not None else spec.w_after < sum(span) / 2
+        right = _side(_fraction(spec.w_after, span), prefer)
+        # Below the point only when it sits on the before point, whose tag is above.
+        _tag(ax, spec.w_after, after, _value(after), colour, right=right, below=after_right is None)
         if (spec.w_after, after) != (spec.w_before, before):
             ax.annotate(
                 "",
@@ -304,6 +324,21 @@ def _landscape(figure: Figure, spec: LossLandscape) -> None:
     _legend_below(ax)
 
 
+def _off_curve(spec: LossLandscape) -> str | None:
+    """Whether a reported loss is not the MSE at its `w` (say, summed instead of averaged)."""
+    grid, loss = np.asarray(spec.w_grid), np.asarray(spec.loss)
+    points = [(spec.w_before, spec.reported_before, "loss_before")]
+    if spec.w_after is not None:
+        points.append((spec.w_after, spec.reported_after, "loss_after"))
+    for w, reported, name in points:
+        if reported is None or not math.isfinite(reported):
+            continue
+        true = float(np.interp(w, grid, loss))
+        if abs(reported - true) > CURVE_TOLERANCE * max(abs(true), 1e-3):
+            return f"your {name} {_value(reported)} is not the MSE ({_value(true)})"
+    return None
+
+
 def _fraction(x: float, span: tuple[float, float]) -> float:
     return (x - span[0]) / (span[1] - span[0]) if span[1] > span[0] else 0.5
 
@@ -316,6 +351,9 @@ def _landscape_status(spec: LossLandscape) -> tuple[str, str] | None:
     said = _status(spec.trend, spec.reported_before, spec.reported_after)
     if said is not None and said[1] == RED:
         return said
+    off = _off_curve(spec)
+    if off is not None:
+        return off, RED
     width = spec.w_grid[-1] - spec.w_grid[0]
     if abs(spec.w_after - spec.w_expected) > STEP_TOLERANCE * width:
         # Downhill, but not one step of the lesson's size (say, many steps at once).
