@@ -15,7 +15,8 @@ from matplotlib.lines import Line2D
 
 from bot.core import FunnelView, LessonFunnel
 from bot.plots import LossBeforeAfter, LossLandscape, LossPerStep, funnel_bars, plot_for
-from bot.plots.render import GREEN, RED, draw_figure
+from bot.plots.render import draw_figure
+from bot.plots.style import GREEN, RED
 from lessons import Verdict, grade_submission, load_course
 from sandbox import Sandbox
 from tests.sandbox_support import sandbox_fixture
