@@ -211,6 +211,13 @@ async def test_an_announcement_channel_the_bot_cannot_post_in_is_flagged(tmp_pat
         assert "⚠️ But I can't announce there yet" in shown["content"]
         assert "I can't send messages in" in field(shown, "Completion announcements")
 
+        # A learner finishes: their verdict is untouched, the moderators are told.
+        await finish_the_course(running, discord_.add_member("ivy"))
+        config = await eventually(running, lambda c: c.announcement_problem is not None)
+        assert "I can't send messages in" in str(config.announcement_problem)
+        shown = await running.discord.wait_for_response(await discord_.slash(mod, "tutor audit"))
+        assert "a completion could not be announced" in shown["embeds"][0]["description"]
+
 
 async def test_resetting_nothing_says_so_at_once_without_a_prompt_or_an_audit_entry(
     tmp_path: Path,
