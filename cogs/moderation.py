@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import time
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core import Learner, guild_scope
+from bot.core.export import UsernameLookup, export_file_name
 from bot.core.scope_config import MAX_SOLUTION_AFTER_FAILURES
 from bot.discord_app import tutor_settings
 from bot.discord_app.bot import TutorBot
@@ -27,15 +30,19 @@ from bot.discord_app.moderators import (
     ensure_moderator,
 )
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.moderation import audit_embed, funnel_embed, learner_embed
+from bot.discord_app.rendering.audit import audit_embed
+from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
 from bot.discord_app.rendering.text import truncate
 from bot.plots import Plotter, funnel_bars
+from lessons import Lesson
 
 LESSON_OPTION = "A lesson: its number or id"
 # A user too, not only a member: learners who left the server keep their records.
 MemberOrUser = discord.Member | discord.User
 FUNNEL_IMAGE = "funnel.png"
 AUDIT_LINES = 20
+MEMBERS_PER_QUERY = 100  # Discord's most user ids per member request
+log = logging.getLogger(__name__)
 
 
 @app_commands.guild_only()
@@ -85,8 +92,22 @@ class ModerationCog(
         self, interaction: discord.Interaction, member: MemberOrUser, lesson: str | None = None
     ) -> None:
         scope, moderation = self._scope(interaction), self.bot.core.moderation
-        target = moderation.lesson(lesson) if lesson is not None else None  # refuse typos now
-        what = f"lesson {target.number} ({target.title})" if target is not None else "all progress"
+        plan = await moderation.reset_plan(scope, str(member.id), lesson)  # refuses typos
+        target = plan.lesson
+        what = f"lesson {target.number} ({target.title})" if target else "all progress"
+        if not plan.anything:  # nothing to confirm, and nothing for the audit log
+            await interaction.response.send_message(
+                f"Nothing to reset: {member.mention} has no progress "
+                + (f"in lesson {target.number} ({target.title})." if target else "yet."),
+                ephemeral=True,
+            )
+            return
+        stays_open = (
+            f" {lessons_phrase(plan.stays_open)} stay open: they were unlocked before. "
+            "Reset all progress to close them."
+            if plan.stays_open
+            else ""
+        )
 
         async def do_reset(confirmed: discord.Interaction) -> str:
             changed = await moderation.reset(
@@ -96,12 +117,13 @@ class ModerationCog(
                 actor=actor_of(confirmed.user),
             )
             if not changed:
-                return f"Nothing to reset: {member.mention} had no {what} to forget. Logged."
-            return f"Done: {what} of {member.mention} is reset. Logged in the audit log."
+                return f"Nothing to reset: {member.mention} has no progress left there."
+            return f"Done: {what} reset for {member.mention}. Logged in the audit log."
 
         await ask_to_confirm(
             interaction,
-            f"Reset {what} of {member.mention}? Their attempts go too; this can't be undone.",
+            f"Reset {what} for {member.mention}? Their attempts go too; this can't be undone."
+            + stays_open,
             do_reset,
         )
 
@@ -130,8 +152,11 @@ class ModerationCog(
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         scope = self._scope(interaction)
-        text = await self.bot.core.moderation.export_csv(scope)
-        name = f"gradient-tutor-progress-{scope.removeprefix('guild:')}.csv"
+        assert interaction.guild is not None
+        text = await self.bot.core.moderation.export_csv(
+            scope, username_lookup(self.bot, interaction.guild)
+        )
+        name = export_file_name(interaction.guild.name, time.time())
         try:
             # Off the event loop: a large server's CSV is megabytes to encode and maybe gzip.
             file = await asyncio.to_thread(export_file, text, name, interaction.filesize_limit)
@@ -142,7 +167,9 @@ class ModerationCog(
             )
             return
         await interaction.edit_original_response(
-            content="One row per learner per lesson; times are UTC.", attachments=[file]
+            content="One row per learner per lesson; times are UTC. `learner_last_active_at` is "
+            "the learner's latest attempt at any lesson.",
+            attachments=[file],
         )
 
     @app_commands.command(description="The course funnel: reached, passed, stuck per lesson")
@@ -158,7 +185,7 @@ class ModerationCog(
     @app_commands.command(description="Recent moderator actions: resets, unlocks, settings")
     async def audit(self, interaction: discord.Interaction) -> None:
         entries = await self.bot.core.moderation.audit_log(self._scope(interaction), AUDIT_LINES)
-        embed = audit_embed(entries)
+        embed = audit_embed(entries, self.bot.core.course)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # /tutor config ...
@@ -231,6 +258,38 @@ class ModerationCog(
             if typed in f"{lesson.number}. {lesson.title}".lower() or typed in lesson.id
         ]
         return choices[: limits.AUTOCOMPLETE_CHOICES]
+
+
+def username_lookup(bot: TutorBot, guild: discord.Guild) -> UsernameLookup:
+    """Account names of the learners, asked from Discord 100 ids at a time (which needs no
+    privileged intent); members who left are looked up among the users the bot knows."""
+
+    async def usernames(user_ids: list[str]) -> dict[str, str]:
+        ids = [int(i) for i in user_ids if i.isdigit()]
+        names: dict[str, str] = {}
+        for start in range(0, len(ids), MEMBERS_PER_QUERY):
+            chunk = ids[start : start + MEMBERS_PER_QUERY]
+            try:
+                found = await guild.query_members(user_ids=chunk, limit=len(chunk), cache=False)
+            except (TimeoutError, discord.ClientException) as error:
+                log.warning("could not look up members of %s for an export: %s", guild.id, error)
+                break
+            names.update({str(member.id): member.name for member in found})
+        for user_id in ids:
+            user = bot.get_user(user_id)
+            if str(user_id) not in names and user is not None:
+                names[str(user_id)] = user.name
+        return names
+
+    return usernames
+
+
+def lessons_phrase(lessons: list[Lesson]) -> str:
+    """ "Lesson 2" or "Lessons 2, 3 and 5"."""
+    numbers = [str(lesson.number) for lesson in lessons]
+    if len(numbers) == 1:
+        return f"Lesson {numbers[0]}"
+    return f"Lessons {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 async def setup(bot: TutorBot) -> None:

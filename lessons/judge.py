@@ -12,6 +12,8 @@ from lessons.expect import fmt, is_number
 from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
 from sandbox.result import ErrorInfo, RunResult, Status
 
+MAX_CURVE = 2000  # points of a recorded curve kept for the picture
+
 _DEFAULT_STATUS_TEXT = {
     Status.TIMEOUT: "Your code ran too long and was stopped. Look for a loop that never ends.",
     Status.MEMORY: "Your code used too much memory and was stopped. Are your arrays huge?",
@@ -70,6 +72,7 @@ def judge(
         metrics=metrics,
         stdout=run.stdout,
         seed=seed,
+        curves=_curves(lesson, run),
     )
 
 
@@ -80,6 +83,21 @@ def _metrics(lesson: Lesson, run: RunResult) -> dict[str, float]:
         if probe is not None and probe.ok and is_number(probe):
             metrics[name] = float(probe.value)
     return metrics
+
+
+def _curves(lesson: Lesson, run: RunResult) -> dict[str, tuple[float, ...]]:
+    """Each curve the learner recorded as a flat list of numbers, at most MAX_CURVE long."""
+    curves = {}
+    for name in lesson.curves:
+        probe = run.probes.get(name)
+        if probe is None or not probe.ok or probe.kind not in ("list", "tuple", "ndarray"):
+            continue
+        values = probe.value
+        if isinstance(values, list) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            curves[name] = tuple(float(v) for v in values[:MAX_CURVE])
+    return curves
 
 
 def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: int) -> Verdict:

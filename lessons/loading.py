@@ -50,6 +50,7 @@ class LessonFiles:
     solution: str
     checks: tuple[Check, ...]
     metrics: tuple[str, ...]
+    curves: tuple[str, ...]
     make_data: DataFn
     probes: ProbesFn
     fixtures: tuple[Fixture, ...]
@@ -83,6 +84,7 @@ def read_lesson_folder(folder: Path) -> LessonFiles:
         solution=_learner_code(folder / "solution.py")[0],
         checks=checks,
         metrics=tuple(getattr(checks_module, "METRICS", ())),
+        curves=tuple(getattr(checks_module, "CURVES", ())),
         make_data=cast(DataFn, _attribute(checks_module, "make_data", folder)),
         probes=cast(ProbesFn, _attribute(checks_module, "probes", folder)),
         fixtures=_read_fixtures(folder / "fixtures", {c.name for c in checks}),

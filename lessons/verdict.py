@@ -38,6 +38,9 @@ class Verdict:
     stdout: str = ""
     error: ErrorInfo | None = None
     seed: int | None = None  # the data seed, so a run can be reproduced
+    # Lists of numbers the learner's code recorded (a training run's `losses`), as they
+    # were, NaN and infinities included: what the pictures draw.
+    curves: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +61,7 @@ class Verdict:
             "stdout": self.stdout,
             "error": None if self.error is None else asdict(self.error),
             "seed": self.seed,
+            "curves": {name: list(values) for name, values in self.curves.items()},
         }
         encoded: dict[str, Any] = encode_floats(data)
         return encoded

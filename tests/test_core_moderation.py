@@ -9,7 +9,7 @@ import io
 import pytest
 
 from bot.core import Learner, SolutionNotAvailable, TutorCore, UnknownLesson
-from bot.core.export import COLUMNS
+from bot.core.export import COLUMNS, export_file_name
 from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig
 from lessons import load_course
 
@@ -81,6 +81,14 @@ async def test_export_csv_parses_and_matches_the_store(core: TutorCore) -> None:
     assert ada_first["completed_at"].endswith("+00:00")
     assert by_key[("ada", SECOND.id)]["status"] == "open"
     assert by_key[("ada", THIRD.id)]["status"] == "locked"
+    # Lesson 1 is open by rule: it opened when they first used the course.
+    assert ada_first["unlocked_at"].endswith("+00:00")
+    assert by_key[("ada", SECOND.id)]["unlocked_at"].endswith("+00:00")  # earned
+    assert by_key[("ada", THIRD.id)]["unlocked_at"] == ""  # still locked
+    assert (
+        ada_first["learner_last_active_at"] == by_key[("ada", THIRD.id)]["learner_last_active_at"]
+    )
+    assert ada_first["username"] == ""  # the core alone knows no account names
     bob_first = by_key[("bob", FIRST.id)]
     assert (bob_first["status"], bob_first["failures"], bob_first["hints_shown"]) == (
         "open",
@@ -89,6 +97,27 @@ async def test_export_csv_parses_and_matches_the_store(core: TutorCore) -> None:
     )
     assert bob_first["display_name"] == "'=Bob"
     assert "guild:2" not in await core.moderation.export_csv("guild:2")
+
+
+async def test_export_writes_discord_ids_as_text_and_names_accounts(core: TutorCore) -> None:
+    snowflake = "1300000000000000123"
+    await core.submit(Learner("guild:1", snowflake, "Ann"), FIRST.solution, FIRST.id)
+
+    async def usernames(ids: list[str]) -> dict[str, str]:
+        return {user_id: "ann_01" for user_id in ids if user_id == snowflake}
+
+    text = await core.moderation.export_csv("guild:1", usernames)
+    row = next(csv.DictReader(io.StringIO(text)))
+    # As a number a spreadsheet keeps 15 digits (1.3E+18); ="…" makes it text.
+    assert row["user_id"] == f'="{snowflake}"' and row["username"] == "ann_01"
+
+
+def test_export_file_name_carries_the_server_and_the_day() -> None:
+    assert (
+        export_file_name("Gradient Tutor: Test/Server!", 1_764_547_200.0)
+        == "gradient-tutor-progress-gradient-tutor-test-server-2025-12-01.csv"
+    )
+    assert export_file_name("🎓🎓", 0.0) == "gradient-tutor-progress-server-1970-01-01.csv"
 
 
 async def test_funnel_counts_reached_passed_stuck_and_the_top_failing_check(

@@ -8,6 +8,7 @@ import discord
 from bot.core import FunnelView, LearnerReport, LessonFunnel, LessonStatus, ScopeConfig
 from bot.core.views import LeaderboardPage
 from bot.discord_app.rendering import limits
+from bot.discord_app.rendering.audit import audit_embed
 from bot.discord_app.rendering.moderation import (
     attempt_line,
     config_embed,
@@ -15,7 +16,7 @@ from bot.discord_app.rendering.moderation import (
     leaderboard_embed,
     learner_embed,
 )
-from bot.store import AttemptRecord, LeaderboardRow, LearnerRecord
+from bot.store import AttemptRecord, AuditEntry, LeaderboardRow, LearnerRecord
 from lessons import load_course
 
 COURSE = load_course()
@@ -37,9 +38,9 @@ def test_leaderboard_rows_show_rank_learner_lessons_current_attempts_activity() 
         LeaderboardRow(
             i + 1,
             str(1000 + i),
-            LONG,
+            "*star* __under__" if i == 1 else LONG,
             7 - i % 3,
-            40 + i,
+            40 + i if i else 1,
             1_700_000_000.0 + i,
             COURSE.lessons[2].id,
             1_700_000_500.0 + i,
@@ -50,10 +51,16 @@ def test_leaderboard_rows_show_rank_learner_lessons_current_attempts_activity() 
     titles = {lesson.id: f"{lesson.number}. {lesson.title}" for lesson in COURSE}
     embed = leaderboard_embed(board, titles)
     within_limits(embed)
-    first = (embed.description or "").splitlines()[0]
+    first, second = (embed.description or "").splitlines()[:2]
+    # Every lesson passed: finished, not "now on" one; one attempt, not "1 attempts"; the
+    # name beside the mention, for clients that show it as @unknown-user.
     assert first == (
-        f"**1.** <@1000> · 7 lessons · now on 3. {COURSE.lessons[2].title} · 40 attempts"
+        f"**1.** <@1000> ({'x' * 31}…) · 7 lessons · 🎓 finished the course · 1 attempt"
         " · active <t:1700000500:R>"
+    )
+    assert second == (
+        r"**2.** <@1001> (\*star\* \_\_under\_\_) · 6 lessons · "
+        f"now on 3. {COURSE.lessons[2].title} · 41 attempts · active <t:1700000501:R>"
     )
     assert (embed.footer.text or "").startswith("Page 2 of 3 · 25 learners ranked")
 
@@ -129,3 +136,59 @@ def test_config_names_roles_channels_and_the_policy() -> None:
     assert default["Solutions"] == (
         "solutions open after passing, or after 3 failed attempts (the bot's default)"
     )
+
+
+def test_a_learner_title_escapes_markdown_and_counts_read_in_the_singular() -> None:
+    statuses = [LessonStatus(COURSE.lessons[0], True, False, 1, hints_shown=1)] + [
+        LessonStatus(lesson, False, False, 0) for lesson in COURSE.lessons[1:]
+    ]
+    report = LearnerReport(
+        LearnerRecord("guild:1", "1", "*star* __under__ @everyone"), statuses, [], None
+    )
+    embed = learner_embed(report, "<@1>", len(COURSE))
+    assert embed.title is not None
+    assert embed.title.startswith(r"Learner \*star\* \_\_under\_\_ @")
+    assert "@everyone" not in embed.title  # broken up, never a mention
+    lessons = embed.fields[0].value or ""
+    assert lessons.splitlines()[0] == f"🔓 1. {COURSE.lessons[0].title} · 1 attempt · 1 hint"
+
+
+def entry(action: str, detail: str = "", **fields: str | None) -> AuditEntry:
+    return AuditEntry(
+        1,
+        "guild:1",
+        fields.get("actor") or "1300000000000000001 (mod_ann)",
+        action,
+        fields.get("user_id"),
+        fields.get("lesson_id"),
+        detail,
+        1_700_000_000.0,
+    )
+
+
+def test_the_audit_log_reads_as_words_with_mentions_and_lesson_titles() -> None:
+    first = COURSE.lessons[0]
+    entries = [
+        entry("config", 'moderator_role = "1300000000000000555"'),
+        entry("config", "solution_after_failures removed"),
+        entry("config", "solution_after_failures = 3"),
+        entry("config", 'lesson_channels = ["11", "12"]'),
+        entry("config", "announcement_channel removed"),
+        entry("reset", user_id="42", lesson_id=first.id),
+        entry("unlock", "already unlocked", user_id="42", lesson_id="gone-lesson"),
+        entry("config", 'completion_role_problem = "I don\'t have Manage Roles."', actor="the bot"),
+    ]
+    lines = (audit_embed(entries, COURSE).description or "").splitlines()
+    by = "by <@1300000000000000001> (mod\\_ann)"
+    assert lines[0] == f"<t:1700000000:f> · **moderator role** → <@&1300000000000000555> · {by}"
+    assert lines[1] == f"<t:1700000000:f> · **solution policy** → back to the default · {by}"
+    assert "solutions open after passing, or after 3 failed attempts" in lines[2]
+    assert "**lesson channels** → <#11>, <#12>" in lines[3]
+    assert "**completion announcements** → off" in lines[4]
+    assert lines[5] == f"<t:1700000000:f> · **reset** <@42> · lesson 1 ({first.title}) · {by}"
+    assert "lesson `gone-lesson` · already unlocked" in lines[6]  # since removed from the course
+    assert lines[7] == (
+        "<t:1700000000:f> · **⚠️ the completion role could not be given**: "
+        "I don't have Manage Roles. · by the bot"
+    )
+    assert "_" not in "".join(line.split("(")[0] for line in lines[:5])  # no internal keys

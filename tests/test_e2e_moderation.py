@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -271,17 +272,27 @@ async def test_export_csv_parses_and_matches_the_database(
     monkeypatch.setattr(export_file_module, "export_file", recording_export_file)
     async with bot_on_emulator(tmp_path) as running:
         learners = await seed_learners(running, 4)
+        running.discord.remove_member(learners[3])  # left: no account name to be found
         mod = running.discord.add_member("mod")
         asked = await running.discord.slash(mod, "tutor export")
         exported = await running.discord.wait_for_response(asked)
         assert asked.callback_types == [5]  # deferred at once: a big server's export is slow
         assert threads and threading.main_thread() not in threads  # encoded off the loop
         (attachment,) = exported["attachments"]
+        today = datetime.now(UTC).date().isoformat()
+        assert attachment["filename"] == (
+            f"gradient-tutor-progress-gradient-tutor-test-server-{today}.csv"
+        )
         text = attachment_bytes(exported, attachment["filename"]).decode()
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == len(learners) * len(COURSE)
+        for row in rows:  # text for spreadsheets: ="<id>"
+            assert row["user_id"].startswith('="') and row["user_id"].endswith('"')
+            row["user_id"] = row["user_id"][2:-1]
         stored = await running.bot.core.store.scope_progress(scope_of(running))
         assert {r.learner.user_id for r in stored} == {r["user_id"] for r in rows}
+        names = {r["user_id"]: r["username"] for r in rows}
+        assert names == {m["id"]: m["username"] for m in learners[:3]} | {learners[3]["id"]: ""}
         for learner in stored:
             for lesson in COURSE:
                 row = next(
@@ -294,6 +305,7 @@ async def test_export_csv_parses_and_matches_the_database(
                 assert int(row["attempts"]) == (progress.attempts if progress else 0)
                 assert (row["status"] == "passed") == bool(progress and progress.completed)
                 assert (row["completed_at"] == "") == (not progress or not progress.completed)
+                assert (row["unlocked_at"] == "") == (row["status"] == "locked")
 
 
 async def test_a_failing_page_turn_is_an_apology_with_an_error_id(tmp_path: Path) -> None:

@@ -75,8 +75,8 @@ async def test_the_modal_path_attaches_the_training_loop_plot(tmp_path: Path) ->
             submitted, done=lambda m: bool(m["embeds"])
         )
         assert verdict["embeds"][0]["image"]["url"] == "attachment://loss.png"
-        width, _ = png_size(attachment_bytes(verdict, "loss.png"))
-        assert width > 600  # two panels: the lesson's rate and the learner's too-big one
+        width, height = png_size(attachment_bytes(verdict, "loss.png"))
+        assert height > width  # two panels, stacked: the lesson's rate, the too-big one
 
 
 async def test_stats_shows_the_funnel_with_a_bar_chart(tmp_path: Path) -> None:
@@ -94,7 +94,8 @@ async def test_stats_shows_the_funnel_with_a_bar_chart(tmp_path: Path) -> None:
         lines = embed["description"].splitlines()
         assert lines[0] == "**2** learners here, **0** finished the course."
         assert lines[3] == f"**1. {first.title}** — reached 2, passed 1, stuck 1"
-        assert lines[4] == f"  most failed check: `{first.fixtures[0].fails}` (1×)"
+        check = next(c for c in first.checks if c.name == first.fixtures[0].fails)
+        assert lines[4] == (f"  most common mistake: `{check.name}` — {check.describe} (once)")
         assert lines[5] == f"**2. {COURSE.lessons[1].title}** — reached 1, passed 0, stuck 0"
         assert embed["image"]["url"] == "attachment://funnel.png"
         width, height = png_size(attachment_bytes(stats, "funnel.png"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import guild_scope
+from bot.core import Learner, guild_scope
 from bot.discord_app.prompts import STALE, prompt_custom_id
 from lessons import load_course
 from tests.discord_emulator import Json
@@ -31,6 +31,9 @@ async def test_messages_shown_before_a_restart_still_answer(tmp_path: Path) -> N
             form = await discord_.slash(ann, "lesson submit")
             await discord_.wait_for_callback(form)
             board = await discord_.wait_for_response(await discord_.slash(mod, "leaderboard"))
+            # A failed attempt: something for a reset to forget, so it asks to confirm.
+            wrong = Learner(guild_scope(discord_.guild_id), ann["id"], "ann")
+            await before.core.submit(wrong, FIRST.fixtures[0].code)
             prompt = await discord_.wait_for_response(
                 await discord_.slash(mod, "tutor reset", member=ann)
             )

@@ -77,8 +77,8 @@ def test_landscape_widens_for_a_long_step_and_notes_a_wild_one() -> None:
 def test_training_loop_gets_the_loss_per_step_and_the_diverging_run() -> None:
     spec = plot_for(STEPS, verdict(STEPS.id, loss_before=9.0, loss_after=0.2, lr_too_big=50.0))
     assert isinstance(spec, LossPerStep)
-    assert len(spec.losses) == 51  # before each of the 50 steps, and after the last
-    assert all(a > b for a, b in zip(spec.losses, spec.losses[1:], strict=False))
+    assert len(spec.reference) == 51  # before each of the 50 steps, and after the last
+    assert all(a > b for a, b in zip(spec.reference, spec.reference[1:], strict=False))
     assert spec.lr == STEPS.data(SEED)["lr"]
     assert (spec.loss_before, spec.loss_after, spec.big_lr) == (9.0, 0.2, 50.0)
     assert spec.big_losses[-1] > 1000 * spec.big_losses[0]
@@ -125,6 +125,7 @@ def test_funnel_bars_follow_the_course() -> None:
     assert bars.labels[0] == f"1. {COURSE.lessons[0].title}"
     assert all(len(label) <= 28 for label in bars.labels)
     assert (bars.reached[:2], bars.passed[:2], bars.stuck[:2]) == ((20, 19), (15, 13), (0, 1))
+    assert bars.working[:2] == (5, 5)  # reached, neither passed nor stuck: one stacked bar
     assert "20 learners" in bars.title
 
 

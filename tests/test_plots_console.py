@@ -68,7 +68,9 @@ async def test_plot_saves_the_last_training_verdict(
     named = tmp_path / "out" / "loss.png"
     assert f"Loss plot of lesson {LANDSCAPE.number} saved to {named}" in out
     assert named.read_bytes().startswith(PNG_MAGIC)
+    # Named by the learner's own attempt at the lesson (their first), not a global id.
     (default,) = tmp_path.glob("gradient-tutor-lesson-4-attempt-*.png")
+    assert default.name == "gradient-tutor-lesson-4-attempt-1.png"
     assert f"saved to {default}" in out
     assert default.read_bytes() == named.read_bytes()
     assert (tmp_path / "named.png").read_bytes() == named.read_bytes()

@@ -20,18 +20,20 @@ class PendingPlot:
 
     spec: PlotSpec
     lesson_number: int
-    attempt_id: int
+    attempt_number: int  # the learner's own count of attempts at the lesson, 1-based
 
     @property
     def default_name(self) -> str:
-        return f"gradient-tutor-lesson-{self.lesson_number}-attempt-{self.attempt_id}.png"
+        return f"gradient-tutor-lesson-{self.lesson_number}-attempt-{self.attempt_number}.png"
 
 
-def pending_plot(outcome: SubmissionOutcome) -> PendingPlot | None:
+def pending_plot(outcome: SubmissionOutcome, attempt_number: int) -> PendingPlot | None:
+    """`attempt_number`: which of the learner's attempts at the lesson this was (not the
+    store's id, which counts everyone's attempts at everything)."""
     spec = plot_for(outcome.lesson, outcome.verdict)
     if spec is None:
         return None
-    return PendingPlot(spec, outcome.lesson.number, outcome.attempt_id)
+    return PendingPlot(spec, outcome.lesson.number, attempt_number)
 
 
 def target_path(pending: PendingPlot, requested: str | None, default_dir: Path) -> Path:

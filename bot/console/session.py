@@ -242,7 +242,12 @@ class ConsoleSession:
         self.show(render_outcome(outcome, self.style))
         if self.plotter is None:
             return
-        self._last_plot = pending_plot(outcome)
+        self._last_plot = None
+        if not outcome.lesson.trains:
+            return
+        statuses = await self.core.list_lessons(self.learner)
+        tries = next((s.attempts for s in statuses if s.lesson.id == outcome.lesson.id), 0)
+        self._last_plot = pending_plot(outcome, max(tries, 1))
         if self._last_plot is None:
             return
         if self.plot_dir is not None:

@@ -55,3 +55,12 @@ class SolutionNotAvailable(TutorError):
 class NoHints(TutorError):
     def __init__(self, lesson: Lesson) -> None:
         super().__init__(f"Lesson {lesson.number} has no hints, sorry.")
+
+
+class SettingRefused(TutorError):
+    """A moderator asked for a setting that would be unsafe (say, a role that hands out
+    moderation); nothing was changed."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"Not changed: {reason}")

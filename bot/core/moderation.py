@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from bot.core.errors import UnknownLesson
-from bot.core.export import progress_csv
+from bot.core.export import UsernameLookup, progress_csv
 from bot.core.funnel import course_funnel
 from bot.core.learner import Learner
-from bot.core.moderation_views import FunnelView, LearnerReport, UnlockOutcome
+from bot.core.moderation_views import FunnelView, LearnerReport, ResetPlan, UnlockOutcome
 from bot.core.unlocking import unlocked_ids
 from bot.core.views import LessonStatus
 from bot.store import AuditEntry, LessonProgress, Store
@@ -63,12 +64,41 @@ class Moderation:
         last_active = recent[0].created_at if recent else None
         return LearnerReport(record, lessons, recent, last_active)
 
+    async def reset_plan(
+        self, scope: str, user_id: str, lesson_ref: str | None = None
+    ) -> ResetPlan:
+        """What resetting would forget: whether there is anything, and which later lessons
+        would stay open."""
+        lesson = None if lesson_ref is None else self.lesson(lesson_ref)
+        progress = await self.store.progress(scope, user_id)
+        attempts = await self.store.attempts(
+            scope, user_id, None if lesson is None else lesson.id, limit=1
+        )
+        if lesson is None:
+            return ResetPlan(None, bool(progress or attempts))
+        left = {key: value for key, value in progress.items() if key != lesson.id}
+        opened = unlocked_ids(self.course, left)
+        mine = progress.get(lesson.id)
+        worked = mine is not None and bool(
+            mine.attempts or mine.completed or mine.hints_shown or mine.solution_shown_at
+        )
+        # A stored unlock alone counts only when forgetting it would close the lesson.
+        closes = lesson.id in unlocked_ids(self.course, progress) and lesson.id not in opened
+        later = self.course.lessons[lesson.number :]
+        return ResetPlan(
+            lesson,
+            worked or closes or bool(attempts),
+            [other for other in later if other.id in opened],
+        )
+
     async def reset(
         self, scope: str, user_id: str, lesson_ref: str | None = None, *, actor: str
     ) -> bool:
         """Forget a learner's progress in a scope, or one lesson's; audited with `actor`.
-        True when there was anything to forget."""
+        False, and no audit entry, when there was nothing to forget."""
         target = None if lesson_ref is None else self.lesson(lesson_ref).id
+        if not (await self.reset_plan(scope, user_id, target)).anything:
+            return False
         changed = await self.store.reset(scope, user_id, target, actor)
         log.info("reset %s/%s lesson=%s by %s", scope, user_id, target, actor)
         return changed
@@ -81,9 +111,14 @@ class Moderation:
         log.info("unlock %s/%s lesson=%s by %s", learner.scope, learner.user_id, lesson.id, actor)
         return UnlockOutcome(lesson, changed)
 
-    async def export_csv(self, scope: str) -> str:
+    async def export_csv(self, scope: str, usernames: UsernameLookup | None = None) -> str:
+        """`usernames` looks up the learners' account names (the store keeps only the
+        display name); those it can't find stay blank."""
         rows = await self.store.scope_progress(scope)
-        return await asyncio.to_thread(progress_csv, self.course, rows)
+        found: Mapping[str, str] = {}
+        if usernames is not None and rows:
+            found = await usernames([row.learner.user_id for row in rows])
+        return await asyncio.to_thread(progress_csv, self.course, rows, found.get)
 
     async def funnel(self, scope: str) -> FunnelView:
         rows = await self.store.scope_progress(scope)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.views import LessonStatus
 from bot.store import AttemptRecord, LearnerRecord
@@ -25,6 +25,17 @@ class LearnerReport:
     @property
     def last_code(self) -> AttemptRecord | None:
         return self.attempts[0] if self.attempts else None
+
+
+@dataclass(frozen=True)
+class ResetPlan:
+    """What a reset would forget, asked before the moderator confirms it."""
+
+    lesson: Lesson | None  # None: all of the learner's progress
+    anything: bool  # False: nothing to forget, so nothing to confirm or audit
+    # Later lessons that stay open after a one-lesson reset: their unlocks were earned
+    # and are stored, so forgetting the lesson before them does not close them.
+    stays_open: list[Lesson] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import SettingRefused
 from bot.store import Store
 
 LESSON_CHANNELS = "lesson_channels"  # list of channel ids; empty: every channel
@@ -18,6 +19,13 @@ MODERATOR_ROLE = "moderator_role"  # role id whose members may moderate
 SOLUTION_AFTER_FAILURES = "solution_after_failures"  # int; 0: only after passing
 COMPLETION_ROLE = "completion_role"  # role id given on finishing the course
 ANNOUNCEMENT_CHANNEL = "announcement_channel"  # channel id for course completions
+# Why the bot last failed to give the completion role / to announce (text), until it works
+# again or a moderator changes that setting: so moderators see it, not only the log.
+COMPLETION_ROLE_PROBLEM = "completion_role_problem"
+ANNOUNCEMENT_PROBLEM = "announcement_problem"
+PROBLEM_OF = {COMPLETION_ROLE: COMPLETION_ROLE_PROBLEM, ANNOUNCEMENT_CHANNEL: ANNOUNCEMENT_PROBLEM}
+# Who the audit log names when the bot itself records a delivery problem.
+BOT_ACTOR = "the bot"
 
 # The most a moderator may ask learners to fail before a solution opens.
 MAX_SOLUTION_AFTER_FAILURES = 50
@@ -30,6 +38,8 @@ class ScopeConfig:
     solution_after_failures: int | None = None  # None: the bot's default
     completion_role: str | None = None
     announcement_channel: str | None = None
+    completion_role_problem: str | None = None
+    announcement_problem: str | None = None
 
     @classmethod
     def from_settings(cls, raw: Mapping[str, Any]) -> ScopeConfig:
@@ -44,6 +54,8 @@ class ScopeConfig:
             else None,
             completion_role=_id(raw.get(COMPLETION_ROLE)),
             announcement_channel=_id(raw.get(ANNOUNCEMENT_CHANNEL)),
+            completion_role_problem=_text(raw.get(COMPLETION_ROLE_PROBLEM)),
+            announcement_problem=_text(raw.get(ANNOUNCEMENT_PROBLEM)),
         )
 
     def solution_threshold(self, default: int) -> int:
@@ -71,6 +83,10 @@ def describe_solution_policy(after_failures: int) -> str:
         return "solutions open only after passing the lesson"
     tries = "attempt" if after_failures == 1 else "attempts"
     return f"solutions open after passing, or after {after_failures} failed {tries}"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _id(value: Any) -> str | None:
@@ -130,7 +146,31 @@ class ScopeConfigs:
     async def set_role_or_channel(
         self, scope: str, key: str, object_id: int | str | None, *, actor: str
     ) -> None:
-        """The moderator role, completion role or announcement channel; None clears it."""
+        """The moderator role, completion role or announcement channel; None clears it.
+        SettingRefused when one role would be both the moderator and the completion role:
+        finishing the course must never make a learner a moderator."""
         if key not in (MODERATOR_ROLE, COMPLETION_ROLE, ANNOUNCEMENT_CHANNEL):
             raise ValueError(f"{key!r} is not a role or channel setting")
-        await self.set(scope, key, None if object_id is None else str(object_id), actor=actor)
+        value = None if object_id is None else str(object_id)
+        config = await self.get(scope)
+        if value is not None and key == MODERATOR_ROLE and value == config.completion_role:
+            raise SettingRefused(
+                "that role is the completion role, so finishing the course would make "
+                "learners moderators. Choose another role."
+            )
+        if value is not None and key == COMPLETION_ROLE and value == config.moderator_role:
+            raise SettingRefused(
+                "that role is the moderator role, so finishing the course would make "
+                "learners moderators. Choose another role."
+            )
+        await self.set(scope, key, value, actor=actor)
+        if key in PROBLEM_OF:  # a changed setting starts with a clean slate
+            await self.note_problem(scope, key, None)
+
+    async def note_problem(self, scope: str, key: str, problem: str | None) -> None:
+        """Record why delivering `key` (completion role or announcement channel) failed, or
+        None once it works. Written, and audited as the bot, only when it changes."""
+        problem_key = PROBLEM_OF[key]
+        if getattr(await self.get(scope), problem_key) == problem:
+            return
+        await self.set(scope, problem_key, problem, actor=None if problem is None else BOT_ACTOR)

@@ -42,7 +42,13 @@ async def ensure_moderator(interaction: discord.Interaction) -> None:
     user = interaction.user
     # Permissions as Discord resolved them for this member in this channel.
     manage = interaction.permissions.manage_guild or interaction.permissions.administrator
-    role_ids = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
+    # Never @everyone (discord.py lists it among every member's roles): a moderator role
+    # stored as @everyone, from before such settings were refused, hands out nothing.
+    role_ids = (
+        [role.id for role in user.roles if not role.is_default()]
+        if isinstance(user, discord.Member)
+        else []
+    )
     bot = cast("TutorBot", interaction.client)
     config = await bot.core.config(guild_scope(interaction.guild.id))
     if not config.is_moderator(role_ids, manage_guild=manage):

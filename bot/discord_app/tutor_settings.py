@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.core import guild_scope
+from bot.core import ScopeConfig, SettingRefused, guild_scope
 from bot.core.scope_config import ANNOUNCEMENT_CHANNEL, COMPLETION_ROLE, MODERATOR_ROLE
 from bot.discord_app.moderators import actor_of
-from bot.discord_app.rendering.moderation import config_embed
+from bot.discord_app.rendering.moderation import DeliveryProblems, config_embed
+from bot.discord_app.role_rules import announcement_problem, completion_role_problem, role_refusal
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import TutorBot
@@ -30,8 +31,24 @@ def _context(interaction: discord.Interaction) -> tuple[TutorBot, str, str]:
 async def show(interaction: discord.Interaction, note: str | None = None) -> None:
     bot, scope, _ = _context(interaction)
     config = await bot.core.config(scope)
-    embed = config_embed(config, bot.core.solution_after_failures)
+    assert interaction.guild is not None
+    embed = config_embed(
+        config, bot.core.solution_after_failures, delivery_problems(interaction.guild, config)
+    )
     await interaction.response.send_message(note, embed=embed, ephemeral=True)
+
+
+def delivery_problems(guild: discord.Guild, config: ScopeConfig) -> DeliveryProblems:
+    """What would stop the completion role or announcement now (checked against the
+    server as it is), else the last failure the bot recorded."""
+    role = config.completion_role
+    channel = config.announcement_channel
+    return DeliveryProblems(
+        completion_role=(role and completion_role_problem(guild, role))
+        or config.completion_role_problem,
+        announcement=(channel and announcement_problem(guild, channel))
+        or config.announcement_problem,
+    )
 
 
 async def add_channel(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
@@ -58,10 +75,18 @@ async def remove_channel(interaction: discord.Interaction, channel: discord.Text
 
 async def set_role(interaction: discord.Interaction, which: str, role: discord.Role | None) -> None:
     bot, scope, actor = _context(interaction)
+    refusal = None if role is None else role_refusal(which, role)
+    if refusal is not None:
+        raise SettingRefused(refusal)  # the tree's error handler answers, privately
     await bot.core.configs.set_role_or_channel(
         scope, ROLE_SETTINGS[which], None if role is None else role.id, actor=actor
     )
-    await show(interaction, f"{which.title()} role {'cleared' if role is None else 'set'}.")
+    note = f"{which.title()} role {'cleared' if role is None else 'set'}."
+    if which == "completion" and role is not None and interaction.guild is not None:
+        problem = completion_role_problem(interaction.guild, str(role.id))
+        if problem is not None:
+            note += f"\n⚠️ But I can't give it to anyone yet: {problem}"
+    await show(interaction, note)
 
 
 async def set_announcements(
@@ -72,6 +97,10 @@ async def set_announcements(
         scope, ANNOUNCEMENT_CHANNEL, None if channel is None else channel.id, actor=actor
     )
     note = "Completions are not announced." if channel is None else "Completions are announced."
+    if channel is not None and interaction.guild is not None:
+        problem = announcement_problem(interaction.guild, str(channel.id))
+        if problem is not None:
+            note += f"\n⚠️ But I can't announce there yet: {problem}"
     await show(interaction, note)
 
 

@@ -1,7 +1,9 @@
-"""Which picture a verdict gets, computed from the lesson's data for the verdict's seed.
+"""Which picture a verdict gets: the learner's reported numbers (their losses, their `w`,
+their recorded `losses` curve) drawn against the reference computed from the lesson's data
+for the verdict's seed.
 
-The curves depend only on the lesson and the data seed, never on the learner's code, so
-they are cached per (lesson, seed); the learner contributes only the marked points.
+The reference curves depend only on the lesson and the data seed, never on the learner's
+code, so they are cached per (lesson, seed).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from lessons import Lesson, Verdict
 
 LANDSCAPE_LESSON = "how-models-learn"
 STEPS_LESSON = "training-loop"
+NETWORK_LESSON = "train-a-network"  # its recorded `losses`, without a reference run
 TRAIN_STEPS = 50  # the training-loop task's `train(w, lr, 50)`
 BIG_LR_STEPS = 20  # enough for a diverging run to show, not so many that it overflows
 GRID_POINTS = 121
@@ -31,16 +34,27 @@ def plot_for(lesson: Lesson, verdict: Verdict) -> PlotSpec | None:
         return None
     metrics = verdict.metrics
     if lesson.id == LANDSCAPE_LESSON:
-        return _landscape(lesson, verdict.seed, _finite(metrics.get("w")))
+        return _landscape(lesson, verdict.seed, metrics)
+    learner = verdict.curves.get("losses", ())
     if lesson.id == STEPS_LESSON:
-        return _steps(lesson, verdict.seed, metrics)
-    before, after = _finite(metrics.get("loss_before")), _finite(metrics.get("loss_after"))
+        return _steps(lesson, verdict.seed, metrics, learner)
+    before, after = _finite(metrics.get("loss_before")), _number(metrics.get("loss_after"))
+    if lesson.id == NETWORK_LESSON and learner:
+        return LossPerStep(
+            title=f"Lesson {lesson.number}: your loss, step by step",
+            lr=float(lesson.data(verdict.seed).get("lr", 0.0)),
+            reference=(),
+            learner=learner,
+            loss_before=before,
+            loss_after=after,
+        )
     if before is None or after is None:
         return None
     return LossBeforeAfter(f"Lesson {lesson.number}: {lesson.title}", before, after)
 
 
-def _landscape(lesson: Lesson, seed: int, w_after: float | None) -> LossLandscape:
+def _landscape(lesson: Lesson, seed: int, metrics: dict[str, float]) -> LossLandscape:
+    w_after = _finite(metrics.get("w"))
     grid, loss, w_best, w_before = _landscape_curve(lesson, seed)
     off_chart = False
     if w_after is not None and not grid[0] <= w_after <= grid[-1]:
@@ -57,8 +71,18 @@ def _landscape(lesson: Lesson, seed: int, w_after: float | None) -> LossLandscap
         w_best=w_best,
         w_before=w_before,
         w_after=None if off_chart else w_after,
+        w_expected=_one_step(lesson, seed),
+        reported_before=_finite(metrics.get("loss_before")),
+        reported_after=_number(metrics.get("loss_after")),
         off_chart=off_chart,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _one_step(lesson: Lesson, seed: int) -> float:
+    """Where one correct gradient-descent step from the lesson's starting `w` lands."""
+    x, y, w, lr = _xy(lesson, seed)
+    return w - lr * float(np.mean(2 * (w * x - y) * x))
 
 
 @functools.lru_cache(maxsize=256)
@@ -88,7 +112,9 @@ def _xy(lesson: Lesson, seed: int) -> tuple[np.ndarray, np.ndarray, float, float
     return x, y, float(data["w"]), float(data["lr"])
 
 
-def _steps(lesson: Lesson, seed: int, metrics: dict[str, float]) -> LossPerStep:
+def _steps(
+    lesson: Lesson, seed: int, metrics: dict[str, float], learner: tuple[float, ...]
+) -> LossPerStep:
     lr, losses = _descent(lesson, seed, None)
     big_lr = _finite(metrics.get("lr_too_big"))
     big_losses: tuple[float, ...] = ()
@@ -97,9 +123,10 @@ def _steps(lesson: Lesson, seed: int, metrics: dict[str, float]) -> LossPerStep:
     return LossPerStep(
         title=f"Lesson {lesson.number}: the loss, step by step",
         lr=lr,
-        losses=losses,
+        reference=losses,
+        learner=learner,
         loss_before=_finite(metrics.get("loss_before")),
-        loss_after=_finite(metrics.get("loss_after")),
+        loss_after=_number(metrics.get("loss_after")),
         big_lr=big_lr if big_losses else None,
         big_losses=big_losses,
     )
@@ -120,6 +147,11 @@ def _descent(lesson: Lesson, seed: int, lr: float | None) -> tuple[float, tuple[
             losses.append(loss)
             w -= rate * float(np.mean(2 * (w * x - y) * x))
     return rate, tuple(losses)
+
+
+def _number(value: float | None) -> float | None:
+    """A number, NaN and infinities included (a loss that blew up is worth drawing)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _finite(value: float | None) -> float | None:

@@ -78,7 +78,8 @@ class Store(Protocol):
         ...
 
     async def failing_checks(self, scope: str) -> list[FailingCheck]:
-        """Per lesson, how often each check failed, most failed first."""
+        """Per lesson, how often each check was the first a failed attempt failed, most
+        often first."""
         ...
 
     async def scope_settings(self, scope: str) -> dict[str, Any]: ...

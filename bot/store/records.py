@@ -98,6 +98,7 @@ class LearnerProgress:
     learner: LearnerRecord
     progress: dict[str, LessonProgress]
     last_active_at: float | None = None
+    first_seen_at: float | None = None  # when they first used the course in this scope
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from lessons.expect import (
 )
 
 METRICS = ("loss_before", "loss_after")
+CURVES = ("losses",)  # the learner's recorded losses, for the picture
 PARAMS = ("W1", "b1", "W2", "b2")
 PROBE_STEPS = 5  # enough to compare every recorded loss and see a mistake's pattern
 TRAIN_STEPS = 300  # what the task asks for

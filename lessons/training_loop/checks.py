@@ -22,6 +22,7 @@ from lessons.expect import (
 )
 
 METRICS = ("loss_before", "loss_after", "w_trained", "lr_too_big")
+CURVES = ("losses",)  # the learner's recorded losses, for the picture
 PROBE_STEPS = 5  # a short run is enough to compare every recorded loss
 TRAIN_STEPS = 50  # what the task asks for
 DIVERGE_STEPS = 20

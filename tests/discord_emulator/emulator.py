@@ -72,10 +72,24 @@ class DiscordEmulator:
         """The member leaves the server: options naming them resolve to a user only."""
         self.state.departed.add(int(user["id"]))
 
-    async def add_role(self, name: str, permissions: str = "0") -> int:
-        """A guild role; announced with GUILD_ROLE_CREATE when the bot is already connected."""
+    async def add_role(
+        self,
+        name: str,
+        permissions: str = "0",
+        *,
+        position: int | None = None,
+        managed_by: Json | None = None,
+    ) -> int:
+        """A guild role; announced with GUILD_ROLE_CREATE when the bot is already connected.
+        `managed_by` (a bot user) makes it the managed role of another bot's integration."""
         role_id = self.state.ids.next()
-        role = payloads.role(role_id, name, permissions, len(self.state.roles) + 1)
+        role = payloads.role(
+            role_id,
+            name,
+            permissions,
+            len(self.state.roles) + 1 if position is None else position,
+            bot_id=None if managed_by is None else managed_by["id"],
+        )
         self.state.roles.append(role)
         await self.gateway.dispatch(
             "GUILD_ROLE_CREATE", {"guild_id": str(self.guild_id), "role": role}
@@ -83,8 +97,35 @@ class DiscordEmulator:
         return role_id
 
     def role(self, role_id: int) -> Json:
-        """A role as an option value: `slash(..., role=emulator.role(role_id))`."""
+        """A role as an option value: `slash(..., role=emulator.role(role_id))`; the guild's
+        id is @everyone."""
+        if role_id == self.guild_id:
+            return self.state.everyone_role()
+        if role_id == int(self.state.bot_role["id"]):
+            return self.state.bot_role
         return next(r for r in self.state.roles if int(r["id"]) == role_id)
+
+    @property
+    def bot_role_id(self) -> int:
+        return int(self.state.bot_role["id"])
+
+    async def change_bot_role(
+        self, *, position: int | None = None, permissions: int | None = None
+    ) -> None:
+        """A server admin moves the bot's role or changes what it may do. `permissions` are
+        also what @everyone keeps, so that the bot has exactly them."""
+        role = self.state.bot_role
+        if position is not None:
+            role["position"] = position
+        if permissions is not None:
+            role["permissions"] = self.state.everyone_permissions = str(permissions)
+            await self.gateway.dispatch(
+                "GUILD_ROLE_UPDATE",
+                {"guild_id": str(self.guild_id), "role": self.state.everyone_role()},
+            )
+        await self.gateway.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(self.guild_id), "role": role}
+        )
 
     def channel(self, channel_id: int) -> Json:
         """A channel of the guild as an option value."""

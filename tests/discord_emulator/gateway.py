@@ -12,11 +12,13 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.discord_emulator import payloads
 from tests.discord_emulator.state import MESSAGE_CONTENT_INTENT, EmulatorState
 
 log = logging.getLogger(__name__)
 
 HELLO, IDENTIFY, HEARTBEAT, HEARTBEAT_ACK, DISPATCH, RESUME = 10, 2, 1, 11, 0, 6
+REQUEST_GUILD_MEMBERS = 8
 AUTHENTICATION_FAILED = 4004
 DISALLOWED_INTENTS = 4014
 
@@ -58,6 +60,28 @@ class Gateway:
         elif op == RESUME:
             self._sockets.append(ws)
             await self._dispatch_to(ws, "RESUMED", {})
+        elif op == REQUEST_GUILD_MEMBERS:
+            await self._members_chunk(ws, frame["d"])
+
+    async def _members_chunk(self, ws: web.WebSocketResponse, request: dict[str, Any]) -> None:
+        """Members by id, as Discord answers without the members intent: only ids, and only
+        members still in the server."""
+        wanted = [int(i) for i in request.get("user_ids") or []]
+        members = [
+            payloads.member(self.state.users[user_id])
+            for user_id in wanted
+            if user_id in self.state.users and user_id not in self.state.departed
+        ]
+        chunk = {
+            "guild_id": request["guild_id"],
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [str(i) for i in wanted if i not in self.state.users],
+        }
+        if "nonce" in request:
+            chunk["nonce"] = request["nonce"]
+        await self._dispatch_to(ws, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:

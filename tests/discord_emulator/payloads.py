@@ -86,18 +86,24 @@ def member_overwrite(user_id: str, deny: int) -> Json:
     return {"id": user_id, "type": 1, "allow": "0", "deny": str(deny)}
 
 
-def role(role_id: int, name: str, permissions: str, position: int) -> Json:
-    return {
+def role(
+    role_id: int, name: str, permissions: str, position: int, *, bot_id: str | None = None
+) -> Json:
+    """A guild role; with `bot_id`, the managed role Discord gives a bot when it joins."""
+    data: Json = {
         "id": str(role_id),  # @everyone shares the guild's id
         "name": name,
         "permissions": permissions,
         "position": position,
         "color": 0,
         "hoist": False,
-        "managed": False,
+        "managed": bot_id is not None,
         "mentionable": False,
         "flags": 0,
     }
+    if bot_id is not None:
+        data["tags"] = {"bot_id": bot_id}
+    return data
 
 
 def guild(
@@ -107,6 +113,7 @@ def guild(
     channels: list[Json],
     members: list[Json],
     roles: list[Json] | None = None,
+    everyone_permissions: str = EVERYONE_PERMISSIONS,
 ) -> Json:
     return {
         "id": str(guild_id),
@@ -114,7 +121,7 @@ def guild(
         "owner_id": str(owner_id),
         "unavailable": False,
         "member_count": len(members),
-        "roles": [role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0), *(roles or [])],
+        "roles": [role(guild_id, "@everyone", everyone_permissions, 0), *(roles or [])],
         "channels": channels,
         "members": members,
         "emojis": [],

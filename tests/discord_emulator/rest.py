@@ -29,6 +29,7 @@ from tests.discord_emulator.state import (
     ADD_REACTIONS,
     ATTACH_FILES,
     EMBED_LINKS,
+    MANAGE_ROLES,
     SEND_MESSAGES,
     EmulatorState,
     Json,
@@ -200,6 +201,10 @@ class RestApi:
         info = request.match_info
         if int(info["role_id"]) not in [int(r["id"]) for r in self.state.roles]:
             return error(404, "Unknown Role", 10011)
+        # Discord's rule: Manage Roles, and only roles below the bot's top role.
+        can_manage = self.state.bot_permissions() & MANAGE_ROLES
+        if not can_manage or not self.state.bot_outranks(int(info["role_id"])):
+            return missing_permissions()
         self.state.member_roles.append((int(info["user_id"]), int(info["role_id"])))
         return no_content()
 

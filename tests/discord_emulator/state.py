@@ -19,6 +19,8 @@ Json = dict[str, Any]
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 ADD_REACTIONS, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES = 1 << 6, 1 << 11, 1 << 14, 1 << 15
+MANAGE_ROLES = 1 << 28
+BOT_ROLE_POSITION = 50  # above the roles tests add, as after a server admin sorted roles
 
 T = TypeVar("T")
 
@@ -68,7 +70,16 @@ class EmulatorState:
         self.channel_ids = [self.ids.next(), self.ids.next()]
         self.channel_names = ["lessons", "general"]
         self.users: dict[int, Json] = {self.owner_id: self.owner}
-        self.roles: list[Json] = []  # besides @everyone
+        self.roles: list[Json] = []  # besides @everyone and the bot's own role
+        self.everyone_permissions = payloads.EVERYONE_PERMISSIONS
+        # The managed role Discord created when the bot joined: its top role.
+        self.bot_role = payloads.role(
+            self.ids.next(),
+            "Gradient Tutor",
+            payloads.EVERYONE_PERMISSIONS,
+            BOT_ROLE_POSITION,
+            bot_id=self.bot_user["id"],
+        )
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
         self.bot_denied: dict[int, int] = {}  # channel -> permissions a moderator denied the bot
         self.dms_closed: set[int] = set()  # users who accept no DMs from the bot
@@ -111,9 +122,25 @@ class EmulatorState:
             self.guild_id,
             owner_id=self.owner_id,
             channels=channels,
-            members=[payloads.member(self.bot_user), payloads.member(self.owner)],
-            roles=self.roles,
+            members=[
+                payloads.member(self.bot_user, roles=[int(self.bot_role["id"])]),
+                payloads.member(self.owner),
+            ],
+            roles=[self.bot_role, *self.roles],
+            everyone_permissions=self.everyone_permissions,
         )
+
+    def everyone_role(self) -> Json:
+        return payloads.role(self.guild_id, "@everyone", self.everyone_permissions, 0)
+
+    def bot_permissions(self) -> int:
+        """The bot's server-wide permissions: @everyone's and its own role's."""
+        return int(self.everyone_permissions) | int(self.bot_role["permissions"])
+
+    def bot_outranks(self, role_id: int) -> bool:
+        """Whether the bot's top role sits above `role_id`, as Discord requires to give it."""
+        role = next((r for r in self.roles if int(r["id"]) == role_id), None)
+        return role is not None and role["position"] < self.bot_role["position"]
 
     def dm_channel(self, user_id: int) -> int:
         return self.dm_channels.setdefault(user_id, self.ids.next())

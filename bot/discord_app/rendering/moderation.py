@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.core import FunnelView, LeaderboardPage, LearnerReport, ScopeConfig
 from bot.core.scope_config import describe_solution_policy
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.text import truncate
-from bot.store import AttemptRecord, AuditEntry
+from bot.discord_app.rendering.text import plain_name, plural, truncate
+from bot.store import AttemptRecord
 
 MAX_ATTEMPT_LINES = 10
+
+
+@dataclass(frozen=True)
+class DeliveryProblems:
+    """Why the completion role or announcement can't be delivered (None: it can)."""
+
+    completion_role: str | None = None
+    announcement: str | None = None
 
 
 def when(timestamp: float | None) -> str:
@@ -25,10 +35,16 @@ def leaderboard_embed(board: LeaderboardPage, titles: dict[str, str]) -> discord
         return embed
     lines = []
     for row in board.entries:
-        current = titles.get(row.current_lesson_id or "", "—")
+        # The mention may show as "@unknown-user" to a moderator whose client has not
+        # loaded that member: the name beside it says who it is.
+        where = (
+            "🎓 finished the course"
+            if row.completed >= len(titles)
+            else f"now on {titles.get(row.current_lesson_id or '', '—')}"
+        )
         lines.append(
-            f"**{row.rank}.** <@{row.user_id}> · {row.completed} lesson"
-            f"{'s' * (row.completed != 1)} · now on {current} · {row.attempts} attempts"
+            f"**{row.rank}.** <@{row.user_id}> ({plain_name(truncate(row.display_name, 32))}) · "
+            f"{plural(row.completed, 'lesson')} · {where} · {plural(row.attempts, 'attempt')}"
             f" · active {when(row.last_active_at or row.last_completed_at)}"
         )
     embed.description = truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
@@ -41,7 +57,7 @@ def leaderboard_embed(board: LeaderboardPage, titles: dict[str, str]) -> discord
 
 def learner_embed(report: LearnerReport, mention: str, total: int) -> discord.Embed:
     embed = discord.Embed(
-        title=truncate(f"Learner {report.learner.display_name}", limits.EMBED_TITLE),
+        title=truncate(f"Learner {plain_name(report.learner.display_name)}", limits.EMBED_TITLE),
         colour=discord.Colour.blurple(),
         description=(
             f"{mention} · **{report.completed}/{total}** lessons passed · last active "
@@ -51,8 +67,8 @@ def learner_embed(report: LearnerReport, mention: str, total: int) -> discord.Em
     lines = []
     for status in report.lessons:
         mark = "✅" if status.completed else "🔓" if status.unlocked else "🔒"
-        tries = f" · {status.attempts} attempts" if status.attempts else ""
-        hints = f" · {status.hints_shown} hints" if status.hints_shown else ""
+        tries = f" · {plural(status.attempts, 'attempt')}" if status.attempts else ""
+        hints = f" · {plural(status.hints_shown, 'hint')}" if status.hints_shown else ""
         lines.append(f"{mark} {status.lesson.number}. {status.lesson.title}{tries}{hints}")
     embed.add_field(
         name="Lessons", value=truncate("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False
@@ -81,15 +97,19 @@ def attempt_line(attempt: AttemptRecord, numbers: dict[str, int]) -> str:
 def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
     lines = [
         f"**{funnel.learners}** learners here, **{funnel.finished}** finished the course.",
-        "-# reached: the lesson is open to them · stuck: not passed after a failed attempt",
+        "-# reached: the lesson is open to them · stuck: not passed after a failed attempt"
+        " · mistake: the first check a failed attempt failed",
         "",
     ]
     for row in funnel.lessons:
-        top = (
-            f"\n  most failed check: `{row.top_failing_check}` ({row.top_failing_count}×)"
-            if row.top_failing_check
-            else ""
-        )
+        top = ""
+        if row.top_failing_check:
+            check = next((c for c in row.lesson.checks if c.name == row.top_failing_check), None)
+            about = f" — {check.describe}" if check is not None else ""
+            top = (
+                f"\n  most common mistake: `{row.top_failing_check}`{about} "
+                f"({_times(row.top_failing_count)})"
+            )
         lines.append(
             f"**{row.lesson.number}. {row.lesson.title}** — reached {row.reached}, "
             f"passed {row.passed}, stuck {row.stuck}{top}"
@@ -104,7 +124,10 @@ def funnel_embed(funnel: FunnelView, image_name: str | None) -> discord.Embed:
     return embed
 
 
-def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Embed:
+def config_embed(
+    config: ScopeConfig, default_after_failures: int, problems: DeliveryProblems | None = None
+) -> discord.Embed:
+    problems = problems or DeliveryProblems()
     channels = ", ".join(f"<#{c}>" for c in config.lesson_channels) or "every channel"
     after = config.solution_threshold(default_after_failures)
     policy = describe_solution_policy(after)
@@ -114,32 +137,29 @@ def config_embed(config: ScopeConfig, default_after_failures: int) -> discord.Em
     embed.add_field(name="Lesson channels", value=channels, inline=False)
     embed.add_field(name="Moderator role", value=_role(config.moderator_role), inline=False)
     embed.add_field(name="Solutions", value=policy, inline=False)
-    embed.add_field(name="Completion role", value=_role(config.completion_role), inline=False)
+    embed.add_field(
+        name="Completion role",
+        value=_warned(_role(config.completion_role), problems.completion_role),
+        inline=False,
+    )
+    announcements = f"<#{config.announcement_channel}>" if config.announcement_channel else "off"
     embed.add_field(
         name="Completion announcements",
-        value=f"<#{config.announcement_channel}>" if config.announcement_channel else "off",
+        value=_warned(announcements, problems.announcement),
         inline=False,
     )
     return embed
+
+
+def _warned(value: str, problem: str | None) -> str:
+    if problem is None:
+        return value
+    return truncate(f"{value}\n⚠️ Can't deliver it: {problem}", limits.EMBED_FIELD_VALUE)
 
 
 def _role(role_id: str | None) -> str:
     return f"<@&{role_id}>" if role_id else "none"
 
 
-def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
-    lines = [
-        f"<t:{int(e.created_at)}:f> · **{e.action}**"
-        + (f" <@{e.user_id}>" if e.user_id else "")
-        + (f" lesson `{e.lesson_id}`" if e.lesson_id else "")
-        + (f" · {e.detail}" if e.detail else "")
-        + f" · by {e.actor}"
-        for e in entries
-    ]
-    return discord.Embed(
-        title="🗒️ Audit log",
-        colour=discord.Colour.dark_grey(),
-        description=truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
-        if lines
-        else "No moderator actions yet.",
-    )
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"

@@ -9,6 +9,8 @@ own: `defuse` breaks those too, leaving the address visible as plain text.
 
 from __future__ import annotations
 
+import discord
+
 ZERO_WIDTH_SPACE = "\u200b"
 ELLIPSIS = "…"
 
@@ -53,3 +55,14 @@ def numbered_output(stdout: str, limit: int, max_lines: int = 20) -> str:
     room = limit - len(opening) - len(closing)
     body = defuse_fences("\n".join(numbered))
     return opening + truncate(body, room) + closing
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """ "1 attempt", "2 attempts"."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def plain_name(name: str) -> str:
+    """A member's name as it reads, with nothing in it taken as Markdown or a mention."""
+    escaped = discord.utils.escape_markdown(discord.utils.escape_mentions(name))
+    return defuse(escaped)

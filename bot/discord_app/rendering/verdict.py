@@ -80,12 +80,28 @@ def _loss_field(metrics: dict[str, float]) -> str | None:
     if before is None or after is None:
         return None
     text = f"`loss_before` = {before:.6g}\n`loss_after`  = {after:.6g}"
-    if math.isfinite(before) and math.isfinite(after):
-        change = after - before
-        arrow = "📉 down" if change < 0 else ("📈 up" if change > 0 else "➖ unchanged")
-        relative = f" ({change / before:+.1%})" if before else ""
-        text += f"\nchange: {change:+.6g}{relative} {arrow}"
+    if math.isfinite(before):
+        text += f"\nchange: {loss_change(before, after)}"
     return text
+
+
+BLEW_UP_FACTOR = 1000.0  # a loss this many times its start has left any sensible range
+
+
+def loss_change(before: float, after: float) -> str:
+    """How the loss moved, in words a learner reads at a glance: a percentage for ordinary
+    changes, a factor once it more than doubled, "blew up" past that or at NaN/infinity."""
+    if not math.isfinite(after):
+        return f"📈 blew up (`loss_after` is {after})"
+    change = after - before
+    if change == 0:
+        return "➖ unchanged"
+    if before > 0 and after / before >= 2:
+        factor = after / before
+        verdict = "📈 blew up" if factor >= BLEW_UP_FACTOR else "📈 up"
+        return f"{verdict}: {factor:.3g} times the starting loss"
+    relative = f" ({change / before:+.1%})" if before else ""
+    return f"{change:+.6g}{relative} {'📉 down' if change < 0 else '📈 up'}"
 
 
 def _error_text(verdict: Verdict) -> str:
