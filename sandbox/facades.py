@@ -2,7 +2,9 @@
 
 A real module object is never handed out: numpy's public submodules and helpers reach
 `os`, `sys`, `ctypes` and the file system without a single underscore, so each facade
-lists what it exposes and anything else raises a fresh AttributeError.
+lists what it exposes and anything else raises a fresh AttributeError. Every function a
+facade holds is sealed (sandbox.sealed): `np.random.default_rng.func_globals` has nothing
+to find, because the learner never holds the real Cython function.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.guards import SandboxRestriction
+from sandbox.sealed import TypeStandIn, seal, stand_in
+
+__all__ = ["ALLOWED_IMPORTS", "Facade", "TypeStandIn", "build_facades", "stand_in"]
 
 
 class Facade:
@@ -54,63 +58,13 @@ class Facade:
         return sorted(self._facade_attrs)
 
 
-class TypeStandIn:
-    """Stands in for a class learners may inspect but not call, such as `numpy.ndarray`.
-
-    isinstance/issubclass checks, comparisons with the real class and printing work.
-    The real class is never handed out: `numpy.ndarray(...)` called directly builds an
-    array over any buffer with any dtype, object included, which reads raw memory as
-    object pointers.
-    """
-
-    __slots__ = ("_cls",)
-    _cls: type
-
-    def __init__(self, cls: type) -> None:
-        object.__setattr__(self, "_cls", cls)
-
-    def __instancecheck__(self, obj: Any) -> bool:
-        return isinstance(obj, self._cls)
-
-    def __subclasscheck__(self, cls: Any) -> bool:
-        if isinstance(cls, TypeStandIn):
-            cls = cls._cls
-        return isinstance(cls, type) and issubclass(cls, self._cls)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TypeStandIn):
-            return other._cls is self._cls
-        return other is self._cls
-
-    def __hash__(self) -> int:
-        return hash(self._cls)
-
-    def __repr__(self) -> str:
-        return f"<class '{self._cls.__module__}.{self._cls.__qualname__}'>"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("read-only")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._cls is np.ndarray:
-            hint = "create arrays with np.array, np.zeros, np.ones or np.arange"
-        else:
-            hint = "use the functions that return one"
-        raise SandboxRestriction(f"{self!r} can't be created directly in the sandbox; {hint}")
-
-
-_STAND_INS: dict[type, TypeStandIn] = {}
-
-
-def stand_in(cls: type) -> TypeStandIn:
-    if cls not in _STAND_INS:
-        _STAND_INS[cls] = TypeStandIn(cls)
-    return _STAND_INS[cls]
-
-
-def _pick(module: ModuleType, names: Iterable[str]) -> dict[str, Any]:
+def _pick(module: ModuleType, names: Iterable[str], shown_as: str) -> dict[str, Any]:
     # getattr on the real module: a name missing from this numpy version is simply left out.
-    return {name: getattr(module, name) for name in names if hasattr(module, name)}
+    return {
+        name: seal(getattr(module, name), f"{shown_as}.{name}")
+        for name in names
+        if hasattr(module, name)
+    }
 
 
 NUMPY_NAMES = """
@@ -163,18 +117,18 @@ linear_regression NormalDist StatisticsError
 
 def build_facades() -> dict[str, Facade]:
     """Map of importable module name -> facade. Built once in the zygote."""
-    linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES))
-    np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES))
-    numpy_attrs = _pick(np, NUMPY_NAMES)
+    linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES, "numpy.linalg"))
+    np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES, "numpy.random"))
+    numpy_attrs = _pick(np, NUMPY_NAMES, "numpy")
     numpy_attrs.update(linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray))
     numpy_facade = Facade("numpy", numpy_attrs)
     return {
         "numpy": numpy_facade,
         "numpy.linalg": linalg,
         "numpy.random": np_random,
-        "math": Facade("math", _pick(math, MATH_NAMES)),
-        "random": Facade("random", _pick(random, RANDOM_NAMES)),
-        "statistics": Facade("statistics", _pick(statistics, STATISTICS_NAMES)),
+        "math": Facade("math", _pick(math, MATH_NAMES, "math")),
+        "random": Facade("random", _pick(random, RANDOM_NAMES, "random")),
+        "statistics": Facade("statistics", _pick(statistics, STATISTICS_NAMES, "statistics")),
     }
 
 
