@@ -255,9 +255,17 @@ def class_attributes(cls: type) -> frozenset[str] | None:
 def readable(obj: Any, name: str) -> bool:
     """Whether `obj.name` may be read, for objects that are not the learner's own."""
     if isinstance(obj, Facade):
-        return name in obj.names()
+        return obj.offers(name)
     allowed = class_attributes(obj) if isinstance(obj, type) else instance_attributes(type(obj))
     return allowed is not None and name in allowed
+
+
+def has_public_api(obj: Any) -> bool:
+    """Whether `obj` has any readable attribute (then a missing name is just a typo)."""
+    if isinstance(obj, Facade):
+        return True
+    allowed = class_attributes(obj) if isinstance(obj, type) else instance_attributes(type(obj))
+    return bool(allowed)
 
 
 def is_listed(obj: Any) -> bool:

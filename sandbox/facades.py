@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sandbox.refusals import AttributeRefused
 from sandbox.sealed import TypeStandIn, seal, stand_in
 
 __all__ = ["ALLOWED_IMPORTS", "Facade", "TypeStandIn", "build_facades", "stand_in"]
@@ -26,11 +27,15 @@ __all__ = ["ALLOWED_IMPORTS", "Facade", "TypeStandIn", "build_facades", "stand_i
 class Facade:
     """A read-only module stand-in holding an explicit set of names."""
 
-    __slots__ = ("_facade_attrs", "_facade_name")
+    __slots__ = ("_facade_attrs", "_facade_name", "_facade_withheld")
 
-    def __init__(self, name: str, attrs: Mapping[str, Any]) -> None:
+    def __init__(
+        self, name: str, attrs: Mapping[str, Any], withheld: Iterable[str] = ()
+    ) -> None:
         object.__setattr__(self, "_facade_name", name)
         object.__setattr__(self, "_facade_attrs", dict(attrs))
+        # Names the real module has but the facade leaves out: refused, not "missing".
+        object.__setattr__(self, "_facade_withheld", frozenset(withheld) - set(attrs))
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails; dunders (e.g. __name__, which the import
@@ -38,9 +43,7 @@ class Facade:
         try:
             return self._facade_attrs[name]
         except KeyError:
-            raise AttributeError(
-                f"module '{self._facade_name}' has no attribute '{name}' in this sandbox"
-            ) from None
+            raise self.missing(name) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"module '{self._facade_name}' is read-only")
@@ -57,8 +60,19 @@ class Facade:
     def names(self) -> list[str]:
         return sorted(self._facade_attrs)
 
+    def offers(self, name: str) -> bool:
+        return name in self._facade_attrs
+
+    def missing(self, name: str) -> AttributeError:
+        """The error for a name the facade doesn't offer: a policy refusal when the real
+        module has it (np.loadtxt), a plain AttributeError for a typo (np.meen)."""
+        if name in self._facade_withheld:
+            return AttributeRefused(f"{self._facade_name}.{name} is not available in the sandbox")
+        return AttributeError(f"module '{self._facade_name}' has no attribute '{name}'")
+
 
 def _pick(module: ModuleType, names: Iterable[str], shown_as: str) -> dict[str, Any]:
+    # Shown as e.g. <function numpy.mean>; the real function is out of reach.
     # getattr on the real module: a name missing from this numpy version is simply left out.
     return {
         name: seal(getattr(module, name), f"{shown_as}.{name}")
@@ -115,20 +129,26 @@ linear_regression NormalDist StatisticsError
 """.split()
 
 
+def _facade(module: ModuleType, names: Iterable[str], **extra: Any) -> Facade:
+    attrs = _pick(module, names, module.__name__)
+    attrs.update(extra)
+    return Facade(module.__name__, attrs, withheld=dir(module))
+
+
 def build_facades() -> dict[str, Facade]:
     """Map of importable module name -> facade. Built once in the zygote."""
-    linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES, "numpy.linalg"))
-    np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES, "numpy.random"))
-    numpy_attrs = _pick(np, NUMPY_NAMES, "numpy")
-    numpy_attrs.update(linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray))
-    numpy_facade = Facade("numpy", numpy_attrs)
+    linalg = _facade(np.linalg, LINALG_NAMES)
+    np_random = _facade(np.random, NUMPY_RANDOM_NAMES)
+    numpy_facade = _facade(
+        np, NUMPY_NAMES, linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray)
+    )
     return {
         "numpy": numpy_facade,
         "numpy.linalg": linalg,
         "numpy.random": np_random,
-        "math": Facade("math", _pick(math, MATH_NAMES, "math")),
-        "random": Facade("random", _pick(random, RANDOM_NAMES, "random")),
-        "statistics": Facade("statistics", _pick(statistics, STATISTICS_NAMES, "statistics")),
+        "math": _facade(math, MATH_NAMES),
+        "random": _facade(random, RANDOM_NAMES),
+        "statistics": _facade(statistics, STATISTICS_NAMES),
     }
 
 

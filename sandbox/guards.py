@@ -26,7 +26,7 @@ from sandbox.refusals import (
     ItemRefused,
     SandboxRestriction,
 )
-from sandbox.sealed import SealedCallable
+from sandbox.sealed import SealedCallable, TypeStandIn
 
 __all__ = [
     "AttributeRefused",
@@ -65,6 +65,15 @@ def _check_key(obj: Any, key: Any) -> None:
         raise ItemRefused(
             f'items named with a leading "_" are not available on {_type_name(obj)} ("{key}")'
         )
+
+
+def _defined_anywhere(obj: Any, name: str) -> bool:
+    """Whether `name` is defined on obj's class (or, for a class, on it or its metaclass),
+    found statically: no descriptor or `__getattr__` of a foreign object runs."""
+    classes = list(type(obj).__mro__)
+    if isinstance(obj, type):
+        classes += obj.__mro__
+    return any(name in vars(klass) for klass in classes)
 
 
 def _base_allows(klass: type, name: str) -> bool:
@@ -145,6 +154,16 @@ class LearnerGuards:
         if not self.may_read(obj, name):
             if default:
                 return default[0]
+            if isinstance(obj, Facade) and not name.startswith("_"):
+                raise obj.missing(name)
+            if (
+                not name.startswith("_")
+                and allowlist.has_public_api(obj)
+                and not _defined_anywhere(obj, name)
+            ):
+                # A typo (`a.shap`) is Python's AttributeError, not a refusal. Objects with
+                # nothing to read (functions, methods) refuse every name.
+                raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"')
             raise refuse_attribute(obj, name)
         if name in ("format", "format_map") and (
             isinstance(obj, str) or (isinstance(obj, type) and issubclass(obj, str))
@@ -156,12 +175,7 @@ class LearnerGuards:
             if default:
                 return default[0]
             # A fresh error: the original may carry `.obj`, a reference to a real object.
-            message = (
-                str(exc)
-                if isinstance(obj, Facade)
-                else f'{_type_name(obj)} has no attribute "{name}"'
-            )
-            raise AttributeError(message) from None
+            raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"') from None
 
     def hasattr(self, obj: Any, name: Any) -> bool:
         marker = object()
@@ -413,6 +427,8 @@ def _type_name(obj: Any) -> str:
         return repr(obj).strip("<>")
     if isinstance(obj, type):
         return f'class "{obj.__name__}"'
+    if isinstance(obj, TypeStandIn):
+        return f"class {obj!r}".replace("<class ", "").rstrip(">")
     if isinstance(obj, SealedCallable) or type(obj) in _FUNCTION_TYPES:
         return "a function"
     return f'"{type(obj).__name__}" object'

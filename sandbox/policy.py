@@ -153,8 +153,12 @@ def make_type(guards: LearnerGuards) -> Callable[[Any], Any]:
     make a run look `rejected` by the policy.
     """
 
-    def learner_type(obj: Any) -> Any:
-        cls = type(obj)
+    def learner_type(*args: Any) -> Any:
+        if len(args) != 1:
+            raise SandboxRestriction(
+                "type() takes exactly one argument in the sandbox; define classes with `class`"
+            )
+        cls = type(args[0])
         if (
             cls in _CALLABLE_TYPES
             or cls in guards.learner_classes
