@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.facades import Facade
-from sandbox.sealed import SealedCallable, TypeStandIn
+from sandbox.sealed import SealedCallable, SealedPrint, TypeStandIn
 
 
 def _names(text: str) -> frozenset[str]:
@@ -167,6 +167,7 @@ _INSTANCES: dict[type, frozenset[str]] = {
     filter: NONE,
     reversed: NONE,
     SealedCallable: NONE,
+    SealedPrint: NONE,
     TypeStandIn: NONE,
     **{iterator: NONE for iterator in _iterator_types()},
 }

@@ -29,9 +29,7 @@ class Facade:
 
     __slots__ = ("_facade_attrs", "_facade_name", "_facade_withheld")
 
-    def __init__(
-        self, name: str, attrs: Mapping[str, Any], withheld: Iterable[str] = ()
-    ) -> None:
+    def __init__(self, name: str, attrs: Mapping[str, Any], withheld: Iterable[str] = ()) -> None:
         object.__setattr__(self, "_facade_name", name)
         object.__setattr__(self, "_facade_attrs", dict(attrs))
         # Names the real module has but the facade leaves out: refused, not "missing".

@@ -26,7 +26,7 @@ from sandbox.refusals import (
     ItemRefused,
     SandboxRestriction,
 )
-from sandbox.sealed import SealedCallable, TypeStandIn
+from sandbox.sealed import SealedCallable, SealedPrint, TypeStandIn
 
 __all__ = [
     "AttributeRefused",
@@ -171,7 +171,7 @@ class LearnerGuards:
             return _safe_format_method(obj, name)
         try:
             return getattr(obj, name)
-        except AttributeError as exc:
+        except AttributeError:
             if default:
                 return default[0]
             # A fresh error: the original may carry `.obj`, a reference to a real object.
@@ -394,15 +394,7 @@ class _Printer:
 
     def __init__(self, out: CappedOutput) -> None:
         self._out = out
-        self._call_print = SealedCallable(self._print, "print")
-
-    def _print(self, *objects: Any, sep: Any = " ", end: Any = "\n", file: Any = None,
-               flush: bool = False) -> None:  # fmt: skip
-        if file is not None:
-            raise SandboxRestriction("print(file=...) is not available; print to the output")
-        sep = " " if sep is None else str(sep)
-        end = "\n" if end is None else str(end)
-        self._out.write(sep.join(str(o) for o in objects) + end)
+        self._call_print = SealedPrint(out.write)
 
     def __call__(self) -> str:
         return self._out.text()
@@ -429,7 +421,7 @@ def _type_name(obj: Any) -> str:
         return f'class "{obj.__name__}"'
     if isinstance(obj, TypeStandIn):
         return f"class {obj!r}".replace("<class ", "").rstrip(">")
-    if isinstance(obj, SealedCallable) or type(obj) in _FUNCTION_TYPES:
+    if isinstance(obj, (SealedCallable, SealedPrint)) or type(obj) in _FUNCTION_TYPES:
         return "a function"
     return f'"{type(obj).__name__}" object'
 

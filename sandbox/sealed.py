@@ -39,6 +39,33 @@ class SealedCallable:
         raise AttributeError("read-only")
 
 
+class SealedPrint:
+    """The `print` learners hold: writes to the run's captured output, nothing to read.
+
+    Not a SealedCallable around a bound method: print is called in tight loops, and one
+    frame less per call matters there."""
+
+    __slots__ = ("_sealed_write",)
+    _sealed_write: Callable[[str], None]
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        object.__setattr__(self, "_sealed_write", write)
+
+    def __call__(self, *objects: Any, sep: Any = " ", end: Any = "\n", file: Any = None,
+                 flush: bool = False) -> None:  # fmt: skip
+        if file is not None:
+            raise SandboxRestriction("print(file=...) is not available; print to the output")
+        sep = " " if sep is None else str(sep)
+        end = "\n" if end is None else str(end)
+        self._sealed_write(sep.join([str(o) for o in objects]) + end)
+
+    def __repr__(self) -> str:
+        return "<built-in function print>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("read-only")
+
+
 def seal(call: Any, name: str) -> Any:
     """Seal anything callable that is not a class; classes go through the type allowlist."""
     if callable(call) and not isinstance(call, type):

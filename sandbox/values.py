@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.result import encode_floats
-from sandbox.sealed import SealedCallable
+from sandbox.sealed import SealedCallable, SealedPrint
 
 _ARRAY_TAG = "$array"
 MAX_DEPTH = 20
@@ -101,7 +101,13 @@ def _describe(value: Any, max_bytes: int) -> dict[str, Any]:
 
 
 # A learner's `f = np.mean` holds a sealed callable; it is still a function to a lesson.
-_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, SealedCallable)
+_FUNCTIONS = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    SealedCallable,
+    SealedPrint,
+)
 
 
 def _kind(value: Any) -> str:

@@ -100,7 +100,7 @@ DUNDER_WALKS = [
     ("def f(_getattr_, /):\n    return _getattr_", UNDERSCORE),
     ("lambda _write_: 1", UNDERSCORE),
     ("import numpy as np\nnp.zeros = None", "can't set \"zeros\" on module 'numpy'"),
-    ("import numpy as np\nsetattr(np, 'zeros', None)", "can't set \"zeros\" on module"),
+    ("import numpy as np\nsetattr(np, 'zeros', None)", 'can\'t set "zeros" on module'),
     ("import numpy as np\nsetattr(np, '__name__', 'x')", UNDERSCORE),
     ("import numpy as np\nnp.array.__self__", UNDERSCORE),
     ("import math\nmath.sqrt.__self__", UNDERSCORE),
@@ -158,7 +158,7 @@ RAW_MEMORY = [
     ("import numpy as np\nnp.zeros(2).tobytes()", '"tobytes" of array is not available'),
     ("import numpy as np\nnp.zeros(2).base", '"base" of array is not available'),
     ("import numpy as np\nnp.zeros(2).flags", '"flags" of array is not available'),
-    ("import numpy as np\na = np.zeros(2)\na.strides = (0,)", "can't set \"strides\" on array"),
+    ("import numpy as np\na = np.zeros(2)\na.strides = (0,)", 'can\'t set "strides" on array'),
     ("import numpy as np\nnp.zeros(2).setflags(write=True)", '"setflags" of array is not'),
     ("memoryview(b'abc')", "memoryview() is not available"),
     ("import numpy as np\nnp.frombuffer(b'abcdefgh', dtype=object)", "numpy.frombuffer is not"),
@@ -221,8 +221,7 @@ SUPER = [
     ("import numpy as np\nx = np.float64(1)\nsuper(type(x), x).data", NO_SUPER),
     ("import numpy as np\nx = np.float64(1)\nsuper(np.float64, x).dumps", NO_SUPER),
     (
-        "import numpy as np\ns = np.array(['{0.__globals__}'])[0]\n"
-        "super(type(s), s).format(print)",
+        "import numpy as np\ns = np.array(['{0.__globals__}'])[0]\nsuper(type(s), s).format(print)",
         NO_SUPER,
     ),
     ("import numpy as np\ns = np.array(['x'])[0]\ngetattr(super(type(s), s), 'format')", NO_SUPER),
