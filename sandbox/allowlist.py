@@ -46,7 +46,7 @@ NDARRAY = _names(
 NUMPY_SCALAR = NDARRAY | _names("is_integer as_integer_ratio bit_count")
 DTYPE = _names(
     "name kind char itemsize str type shape ndim names byteorder hasobject isnative num "
-    "alignment subdtype base descr isbuiltin"
+    "alignment subdtype descr isbuiltin"
 )
 FLATITER = _names("copy index coords")
 GENERATOR = _names(
