@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.facades import Facade
+from sandbox.facades import ErrorState, Facade
 from sandbox.sealed import SealedCallable, SealedPrint, TypeStandIn
 
 
@@ -123,7 +123,7 @@ _INSTANCES: dict[type, frozenset[str]] = {
     np.random.Generator: GENERATOR,
     np.finfo: FINFO,
     np.iinfo: IINFO,
-    np.errstate: NONE,
+    ErrorState: NONE,
     statistics.NormalDist: NORMAL_DIST,
     bool: INT,
     int: INT,
@@ -192,7 +192,7 @@ _CLASSES: dict[type, frozenset[str]] = {
         cls: NONE
         for cls in (
             object, type(None), range, slice, enumerate, zip, map, filter, reversed,
-            property, staticmethod, classmethod, super, np.dtype, np.errstate, np.finfo,
+            property, staticmethod, classmethod, super, np.dtype, ErrorState, np.finfo,
             np.iinfo,
         )
     },

@@ -69,6 +69,25 @@ class Facade:
         return AttributeError(f"module '{self._facade_name}' has no attribute '{name}'")
 
 
+class ErrorState:
+    """`np.errstate(...)` as a context manager only. As a decorator the real one returns a
+    function written in Python, whose globals are numpy's."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, **settings: Any) -> None:
+        self._state = np.errstate(**settings)
+
+    def __enter__(self) -> None:
+        self._state.__enter__()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._state.__exit__(*exc_info)
+
+    def __repr__(self) -> str:
+        return "<numpy.errstate>"
+
+
 def _pick(module: ModuleType, names: Iterable[str], shown_as: str) -> dict[str, Any]:
     # Shown as e.g. <function numpy.mean>; the real function is out of reach.
     # getattr on the real module: a name missing from this numpy version is simply left out.
@@ -138,7 +157,12 @@ def build_facades() -> dict[str, Facade]:
     linalg = _facade(np.linalg, LINALG_NAMES)
     np_random = _facade(np.random, NUMPY_RANDOM_NAMES)
     numpy_facade = _facade(
-        np, NUMPY_NAMES, linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray)
+        np,
+        NUMPY_NAMES,
+        linalg=linalg,
+        random=np_random,
+        ndarray=stand_in(np.ndarray),
+        errstate=ErrorState,
     )
     return {
         "numpy": numpy_facade,

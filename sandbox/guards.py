@@ -67,6 +67,23 @@ def _check_key(obj: Any, key: Any) -> None:
         )
 
 
+_GLOBALS_CARRIERS: dict[type, bool] = {}
+
+
+def _carries_globals(cls: type) -> bool:
+    """Whether values of this type lead to a module's globals (Python and Cython functions
+    and the methods bound to them)."""
+    try:
+        return _GLOBALS_CARRIERS[cls]
+    except KeyError:
+        pass
+    carries = cls in (types.FunctionType, types.MethodType) or any(
+        name in vars(klass) for klass in cls.__mro__ for name in ("func_globals", "__globals__")
+    )
+    _GLOBALS_CARRIERS[cls] = carries
+    return carries
+
+
 def _defined_anywhere(obj: Any, name: str) -> bool:
     """Whether `name` is defined on obj's class (or, for a class, on it or its metaclass),
     found statically: no descriptor or `__getattr__` of a foreign object runs."""
@@ -170,12 +187,21 @@ class LearnerGuards:
         ):
             return _safe_format_method(obj, name)
         try:
-            return getattr(obj, name)
+            value = getattr(obj, name)
         except AttributeError:
             if default:
                 return default[0]
             # A fresh error: the original may carry `.obj`, a reference to a real object.
             raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"') from None
+        if _carries_globals(type(value)) and not self._is_own(obj):
+            # A method written in Python or Cython (rng.normal, NormalDist.cdf) reaches its
+            # module's globals through __func__/func_globals: hand out a sealed one.
+            return SealedCallable(value, name)
+        return value
+
+    def _is_own(self, obj: Any) -> bool:
+        own = self.learner_classes
+        return type(obj) in own or type(obj) is super or (isinstance(obj, type) and obj in own)
 
     def hasattr(self, obj: Any, name: Any) -> bool:
         marker = object()
@@ -272,7 +298,7 @@ class _FieldSafeFormatter(string.Formatter):
 _FORMATTER = _FieldSafeFormatter()
 
 
-def _safe_format_method(obj: Any, name: str) -> Callable[..., str]:
+def _safe_format_method(obj: Any, name: str) -> SealedCallable:
     if isinstance(obj, type):  # str.format(template, ...)
 
         def unbound(template: str, *args: Any, **kwargs: Any) -> str:
@@ -280,14 +306,14 @@ def _safe_format_method(obj: Any, name: str) -> Callable[..., str]:
                 return _FORMATTER.vformat(template, (), args[0])
             return _FORMATTER.vformat(template, args, kwargs)
 
-        return unbound
+        return SealedCallable(unbound, f"str.{name}")
 
     def bound(*args: Any, **kwargs: Any) -> str:
         if name == "format_map":
             return _FORMATTER.vformat(obj, (), args[0])
         return _FORMATTER.vformat(obj, args, kwargs)
 
-    return bound
+    return SealedCallable(bound, f"str.{name}")
 
 
 class _WriteOnlyItems:
