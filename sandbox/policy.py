@@ -205,12 +205,13 @@ def make_import(facades: Mapping[str, Facade]) -> Callable[..., Any]:
     return guarded_import
 
 
-def learner_builtins(facades: Mapping[str, Facade], guards: LearnerGuards) -> dict[str, Any]:
-    # RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
-    # `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
-    # and writes, not iteration, so these builtins give nothing the learner lacks.
-    # Builtins written in Python (ours) are sealed: a bare function would carry its
-    # `__globals__`, the sandbox module's namespace.
+def _shared_builtins() -> dict[str, Any]:
+    """The builtins every run shares (no per-run state): built once, copied per run.
+
+    RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
+    `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
+    and writes, not iteration, so these builtins give nothing the learner lacks.
+    """
     allowed = {name: value for name, value in safe_builtins.items() if name != "_getattr_"}
     for name in (
         "list", "dict", "set", "frozenset", "enumerate", "map", "filter", "min", "max", "sum",
@@ -223,6 +224,19 @@ def learner_builtins(facades: Mapping[str, Facade], guards: LearnerGuards) -> di
         "reversed", "bytes",
     ):  # fmt: skip
         allowed[name] = getattr(builtins, name)
+    allowed["__build_class__"] = builtins.__build_class__
+    for name, why in _UNAVAILABLE.items():
+        allowed[name] = _unavailable(name, why)
+    return allowed
+
+
+_SHARED_BUILTINS = _shared_builtins()
+
+
+def learner_builtins(facades: Mapping[str, Facade], guards: LearnerGuards) -> dict[str, Any]:
+    # Builtins written in Python (ours) are sealed: a bare function would carry its
+    # `__globals__`, the sandbox module's namespace.
+    allowed = dict(_SHARED_BUILTINS)
     for name, guard in (
         ("type", make_type(guards)),
         ("getattr", guards.getattr),
@@ -231,12 +245,7 @@ def learner_builtins(facades: Mapping[str, Facade], guards: LearnerGuards) -> di
         ("delattr", guards.delattr),
     ):
         allowed[name] = SealedCallable(guard, name)
-    allowed.update(
-        __import__=make_import(facades),
-        __build_class__=builtins.__build_class__,
-    )
-    for name, why in _UNAVAILABLE.items():
-        allowed[name] = _unavailable(name, why)
+    allowed["__import__"] = make_import(facades)
     return allowed
 
 
