@@ -149,6 +149,12 @@ dW1[:, 0] *= 2
 view = dW1[0]
 dW1[0] += 100
 print(dW1.tolist(), view.tolist())
+a = np.zeros(5)
+a[1:3] += 1
+a[::2] -= 1
+pieces = [1, 2, 3]
+pieces[0:2] += [9]
+print(a.tolist(), pieces)
 lst = [1, 2, [3]]
 inner = lst[2]
 lst[0] += 5
