@@ -97,6 +97,36 @@ def test_underscore_items_are_refused_on_mappings_that_are_not_the_learners(
         assert guards.getitem(mapping, "x") == 3
 
 
+def test_the_write_half_of_an_augmented_assignment_checks_again() -> None:
+    """Even a target read some other way can't be written past the item-key rule."""
+    from sandbox.guards import _Target
+
+    guards = LearnerGuards()
+    namespace = {"__builtins__": {}, "__name__": "m"}
+    with pytest.raises(ItemRefused):
+        guards.inplace(_Target(namespace, "__builtins__", 1, is_item=True), "+=", 1)
+    with pytest.raises(SandboxRestriction, match="can't set"):
+        guards.inplace(_Target(np.zeros(2), "shape", (2,), is_item=False), "+=", (1,))
+    assert namespace["__builtins__"] == {}
+
+
+@pytest.mark.parametrize(
+    "unlisted",
+    [
+        pytest.param(types.SimpleNamespace(x=1), id="simple-namespace"),
+        pytest.param(np, id="module"),
+        pytest.param(types.MappingProxyType({"x": 1}), id="mappingproxy"),
+        pytest.param(memoryview(b"ab"), id="memoryview"),
+        pytest.param(np.random.default_rng(0).bit_generator, id="bit-generator"),
+    ],
+)
+def test_a_type_the_allowlist_does_not_list_shows_nothing(unlisted: object) -> None:
+    guards = LearnerGuards()
+    assert not allowlist.is_listed(unlisted)
+    for name in {*dir(unlisted), "x", "keys", "tobytes", "state"}:
+        assert not guards.may_read(unlisted, name), name
+
+
 def test_underscore_items_work_on_the_learners_own_dicts() -> None:
     guards = LearnerGuards()
     own = {"_private": 1}

@@ -262,6 +262,18 @@ async def test_augmented_assignment_to_items_and_attributes(sandbox: Sandbox, co
             'items named with a leading "_" are not available on "dict" object',
         ),
         ("x = [print]\nx[0].calls += 1", "NotAvailable", '"calls" of a function'),
+        # the right-hand side gets every check too
+        ("x = [1]\nx[0] += (1).__class__", "PolicyError", 'starting with "_" are not allowed'),
+        (
+            "import numpy as np\nx = [np.zeros(1)]\nx[0] += np.zeros(1).view(np.int64)",
+            "NotAvailable",
+            '"view" of array is not available',
+        ),
+        (
+            "class A:\n    pass\na = A()\na.n = 1\na.n += len(print.func_globals)",
+            "NotAvailable",
+            '"func_globals" of a function is not available',
+        ),
     ],
 )
 async def test_augmented_assignment_keeps_every_guard(

@@ -226,6 +226,8 @@ SUPER = [
     ),
     ("import numpy as np\ns = np.array(['x'])[0]\ngetattr(super(type(s), s), 'format')", NO_SUPER),
     ("class A:\n    pass\nsuper(A, A()).nothing_there", None),  # plain AttributeError
+    ("class E(Exception):\n    pass\nsuper(Exception, E()).args", NO_SUPER),
+    ("class E(Exception):\n    pass\nsuper(E, E()).args\nsuper(object, E()).args", NO_SUPER),
     (
         "class E(Exception):\n    def tb(self):\n        return super().with_traceback\nE().tb()",
         '"with_traceback" of "super" object is not available',
