@@ -340,3 +340,38 @@ async def test_print_separators_and_endings(sandbox: Sandbox, code: str, stdout:
     assert result.status is Status.OK, result
     assert result.stdout == stdout
     assert result.stdout == plain_python_output(code + "\n")
+
+
+async def test_allowed_surface_still_works(sandbox: Sandbox) -> None:
+    """The refusals must not cost learners the API the lessons need."""
+    code = (
+        "import numpy as np\nimport math, random, statistics\n"
+        "from numpy.linalg import norm\nfrom numpy import random as npr\n"
+        "np.random.seed(0)\nrng = np.random.default_rng(1)\n"
+        "a = np.array([[1.0, 2.0], [3.0, 4.0]])\nb = a @ np.linalg.inv(a)\n"
+        "c = np.tanh(a).sum(axis=0).mean() + np.maximum(0, a - 2).max()\n"
+        "d = sorted(zip([3, 1], ['a', 'b']))\ne = tuple(reversed([1, 2]))\n"
+        "f = statistics.mean([1, 2, 3]) + math.sqrt(4) + random.random() * 0\n"
+        "g = '{:.3f} {}'.format(c, 'ok') + f'{norm(a):.2f}'\n"
+        "h = npr.rand(2).shape + rng.normal(size=3).shape\n"
+        "a[0, 0] = 9.0\nlst = [1]\nlst[0] = lst[0] + 1\ncount = 0\ncount += 1\n"
+        "class Layer:\n    def __init__(self, n):\n        self.w = np.zeros(n)\n"
+        "layer = Layer(3)\nlayer.w = layer.w + 1\n"
+        "print(g, d, e, f, h, a[0, 0], lst, layer.w.sum(), str(a.dtype), count)\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    expected = "3.860 ok5.48 [(1, 'b'), (3, 'a')] (2, 1) 4.0 (2, 3) 9.0 [2] 3.0 float64 1\n"
+    assert result.stdout == expected
+
+
+async def test_type_checks_still_work_with_stand_in_classes(sandbox: Sandbox) -> None:
+    code = (
+        "import numpy as np\na = np.zeros(2)\nclass K:\n    pass\n"
+        "print(type(a), type(a) == np.ndarray, isinstance(a, np.ndarray), type(a) is np.ndarray,"
+        " issubclass(type(a), np.ndarray), type(1.5)(2), type(np.float64(1)), type(K()) is K)\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    expected = "<class 'numpy.ndarray'> True True True True 2.0 <class 'numpy.float64'> True\n"
+    assert result.stdout == expected
