@@ -172,6 +172,12 @@ _INSTANCES: dict[type, frozenset[str]] = {
     **{iterator: NONE for iterator in _iterator_types()},
 }
 
+# The exact-type table, for the guards' fast path (read-only by convention). `super` is
+# left out: the guards let a learner's own super() through, and no other.
+EXACT_INSTANCES: dict[type, frozenset[str]] = {
+    kind: names for kind, names in _INSTANCES.items() if kind is not super
+}
+
 # Attributes readable on classes themselves, by exact class: the unbound methods and
 # alternative constructors of plain types. Every other class a learner can hold (numpy's
 # scalar types, dtype, exceptions, ...) is listed with nothing to read.

@@ -19,7 +19,7 @@ import numpy as np
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
 from sandbox import allowlist
-from sandbox.facades import Facade
+from sandbox.facades import ABSENT, Facade
 from sandbox.refusals import (
     AttributeRefused,
     ImportRefused,
@@ -120,9 +120,16 @@ class LearnerGuards:
     # -- reads ------------------------------------------------------------------------------
 
     def may_read(self, obj: Any, name: str) -> bool:
+        cls = type(obj)
+        if cls not in self.learner_classes:
+            # The hot path: arrays, scalars, containers (no "_" name is ever listed).
+            listed = allowlist.EXACT_INSTANCES.get(cls)
+            if listed is not None:
+                return name in listed
+            if cls is Facade:
+                return obj.offers(name)
         if name.startswith("_"):
             return False
-        cls = type(obj)
         if cls in self.learner_classes:
             return self._own_instance_may_read(obj, name)
         if cls is super:
@@ -168,6 +175,10 @@ class LearnerGuards:
         """`obj.name` in learner code, and the `getattr` builtin learners get."""
         if type(name) is not str:
             raise TypeError("attribute name must be a string")
+        if type(obj) is Facade:  # np.mean, math.sqrt: already sealed, no "_" names
+            value = obj.attribute(name)
+            if value is not ABSENT:
+                return value
         if not self.may_read(obj, name):
             if default:
                 return default[0]
@@ -193,7 +204,10 @@ class LearnerGuards:
                 return default[0]
             # A fresh error: the original may carry `.obj`, a reference to a real object.
             raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"') from None
-        if _carries_globals(type(value)) and not self._is_own(obj):
+        carries = _GLOBALS_CARRIERS.get(type(value))
+        if carries is None:
+            carries = _carries_globals(type(value))
+        if carries and not self._is_own(obj):
             # A method written in Python or Cython (rng.normal, NormalDist.cdf) reaches its
             # module's globals through __func__/func_globals: hand out a sealed one.
             return SealedCallable(value, name)
