@@ -2,7 +2,9 @@
 
 A real module object is never handed out: numpy's public submodules and helpers reach
 `os`, `sys`, `ctypes` and the file system without a single underscore, so each facade
-lists what it exposes and anything else raises a fresh AttributeError.
+lists what it exposes and anything else raises a fresh AttributeError. Every function a
+facade holds is sealed (sandbox.sealed): `np.random.default_rng.func_globals` has nothing
+to find, because the learner never holds the real Cython function.
 """
 
 from __future__ import annotations
@@ -16,17 +18,25 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.guards import SandboxRestriction
+from sandbox.refusals import AttributeRefused
+from sandbox.sealed import TypeStandIn, seal, stand_in
+
+__all__ = ["ABSENT", "ALLOWED_IMPORTS", "Facade", "TypeStandIn", "build_facades", "stand_in"]
+
+
+ABSENT = object()  # what Facade.attribute returns for a name it doesn't offer
 
 
 class Facade:
     """A read-only module stand-in holding an explicit set of names."""
 
-    __slots__ = ("_facade_attrs", "_facade_name")
+    __slots__ = ("_facade_attrs", "_facade_name", "_facade_withheld")
 
-    def __init__(self, name: str, attrs: Mapping[str, Any]) -> None:
+    def __init__(self, name: str, attrs: Mapping[str, Any], withheld: Iterable[str] = ()) -> None:
         object.__setattr__(self, "_facade_name", name)
         object.__setattr__(self, "_facade_attrs", dict(attrs))
+        # Names the real module has but the facade leaves out: refused, not "missing".
+        object.__setattr__(self, "_facade_withheld", frozenset(withheld) - set(attrs))
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails; dunders (e.g. __name__, which the import
@@ -34,9 +44,7 @@ class Facade:
         try:
             return self._facade_attrs[name]
         except KeyError:
-            raise AttributeError(
-                f"module '{self._facade_name}' has no attribute '{name}' in this sandbox"
-            ) from None
+            raise self.missing(name) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"module '{self._facade_name}' is read-only")
@@ -53,64 +61,48 @@ class Facade:
     def names(self) -> list[str]:
         return sorted(self._facade_attrs)
 
+    def offers(self, name: str) -> bool:
+        return name in self._facade_attrs
 
-class TypeStandIn:
-    """Stands in for a class learners may inspect but not call, such as `numpy.ndarray`.
+    def attribute(self, name: str) -> Any:
+        """The value of `name`, or ABSENT: the guards' fast path (np.mean in a loop)."""
+        return self._facade_attrs.get(name, ABSENT)
 
-    isinstance/issubclass checks, comparisons with the real class and printing work.
-    The real class is never handed out: `numpy.ndarray(...)` called directly builds an
-    array over any buffer with any dtype, object included, which reads raw memory as
-    object pointers.
-    """
+    def missing(self, name: str) -> AttributeError:
+        """The error for a name the facade doesn't offer: a policy refusal when the real
+        module has it (np.loadtxt), a plain AttributeError for a typo (np.meen)."""
+        if name in self._facade_withheld:
+            return AttributeRefused(f"{self._facade_name}.{name} is not available in the sandbox")
+        return AttributeError(f"module '{self._facade_name}' has no attribute '{name}'")
 
-    __slots__ = ("_cls",)
-    _cls: type
 
-    def __init__(self, cls: type) -> None:
-        object.__setattr__(self, "_cls", cls)
+class ErrorState:
+    """`np.errstate(...)` as a context manager only. As a decorator the real one returns a
+    function written in Python, whose globals are numpy's."""
 
-    def __instancecheck__(self, obj: Any) -> bool:
-        return isinstance(obj, self._cls)
+    __slots__ = ("_state",)
 
-    def __subclasscheck__(self, cls: Any) -> bool:
-        if isinstance(cls, TypeStandIn):
-            cls = cls._cls
-        return isinstance(cls, type) and issubclass(cls, self._cls)
+    def __init__(self, **settings: Any) -> None:
+        self._state = np.errstate(**settings)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TypeStandIn):
-            return other._cls is self._cls
-        return other is self._cls
+    def __enter__(self) -> None:
+        self._state.__enter__()
 
-    def __hash__(self) -> int:
-        return hash(self._cls)
+    def __exit__(self, *exc_info: Any) -> None:
+        self._state.__exit__(*exc_info)
 
     def __repr__(self) -> str:
-        return f"<class '{self._cls.__module__}.{self._cls.__qualname__}'>"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("read-only")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._cls is np.ndarray:
-            hint = "create arrays with np.array, np.zeros, np.ones or np.arange"
-        else:
-            hint = "use the functions that return one"
-        raise SandboxRestriction(f"{self!r} can't be created directly in the sandbox; {hint}")
+        return "<numpy.errstate>"
 
 
-_STAND_INS: dict[type, TypeStandIn] = {}
-
-
-def stand_in(cls: type) -> TypeStandIn:
-    if cls not in _STAND_INS:
-        _STAND_INS[cls] = TypeStandIn(cls)
-    return _STAND_INS[cls]
-
-
-def _pick(module: ModuleType, names: Iterable[str]) -> dict[str, Any]:
+def _pick(module: ModuleType, names: Iterable[str], shown_as: str) -> dict[str, Any]:
+    # Shown as e.g. <function numpy.mean>; the real function is out of reach.
     # getattr on the real module: a name missing from this numpy version is simply left out.
-    return {name: getattr(module, name) for name in names if hasattr(module, name)}
+    return {
+        name: seal(getattr(module, name), f"{shown_as}.{name}")
+        for name in names
+        if hasattr(module, name)
+    }
 
 
 NUMPY_NAMES = """
@@ -161,20 +153,31 @@ linear_regression NormalDist StatisticsError
 """.split()
 
 
+def _facade(module: ModuleType, names: Iterable[str], **extra: Any) -> Facade:
+    attrs = _pick(module, names, module.__name__)
+    attrs.update(extra)
+    return Facade(module.__name__, attrs, withheld=dir(module))
+
+
 def build_facades() -> dict[str, Facade]:
     """Map of importable module name -> facade. Built once in the zygote."""
-    linalg = Facade("numpy.linalg", _pick(np.linalg, LINALG_NAMES))
-    np_random = Facade("numpy.random", _pick(np.random, NUMPY_RANDOM_NAMES))
-    numpy_attrs = _pick(np, NUMPY_NAMES)
-    numpy_attrs.update(linalg=linalg, random=np_random, ndarray=stand_in(np.ndarray))
-    numpy_facade = Facade("numpy", numpy_attrs)
+    linalg = _facade(np.linalg, LINALG_NAMES)
+    np_random = _facade(np.random, NUMPY_RANDOM_NAMES)
+    numpy_facade = _facade(
+        np,
+        NUMPY_NAMES,
+        linalg=linalg,
+        random=np_random,
+        ndarray=stand_in(np.ndarray),
+        errstate=ErrorState,
+    )
     return {
         "numpy": numpy_facade,
         "numpy.linalg": linalg,
         "numpy.random": np_random,
-        "math": Facade("math", _pick(math, MATH_NAMES)),
-        "random": Facade("random", _pick(random, RANDOM_NAMES)),
-        "statistics": Facade("statistics", _pick(statistics, STATISTICS_NAMES)),
+        "math": _facade(math, MATH_NAMES),
+        "random": _facade(random, RANDOM_NAMES),
+        "statistics": _facade(statistics, STATISTICS_NAMES),
     }
 
 

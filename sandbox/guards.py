@@ -2,113 +2,299 @@
 
 Everything here runs inside the sandbox child. The rule of thumb: a learner gets values,
 never a way to the interpreter's internals (frames, modules, globals, raw memory, files).
+Reads are default-deny by type (sandbox.allowlist); writes only change the learner's own
+objects, or items of arrays.
 """
 
 from __future__ import annotations
 
 import operator
 import string
+import types
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
+from sandbox import allowlist
+from sandbox.facades import ABSENT, Facade
+from sandbox.refusals import (
+    AttributeRefused,
+    ImportRefused,
+    ItemRefused,
+    SandboxRestriction,
+)
+from sandbox.sealed import SealedCallable, SealedPrint, TypeStandIn
 
-class SandboxRestriction(Exception):
-    """Raised when learner code asks for something the sandbox does not offer."""
-
-
-class AttributeRefused(SandboxRestriction, AttributeError):
-    """A policy refusal that `except AttributeError` code would also expect."""
-
-
-class ImportRefused(SandboxRestriction, ImportError):
-    """An import outside the allowlist."""
+__all__ = [
+    "AttributeRefused",
+    "CappedOutput",
+    "ImportRefused",
+    "ItemRefused",
+    "LearnerGuards",
+    "OutputLimitExceeded",
+    "SandboxRestriction",
+]
 
 
 class OutputLimitExceeded(BaseException):
     """Printed output went past the cap. A BaseException so `except Exception` can't hide it."""
 
 
-# Attribute names that reach frames, tracebacks or code without a leading underscore,
-# on top of RestrictedPython's own list. Blocked on every object.
-ALWAYS_BLOCKED = frozenset(
-    INSPECT_ATTRIBUTES
-    | {
-        "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "cr_origin",
-        "ag_frame", "ag_code", "ag_await", "f_back", "f_globals", "f_locals", "f_builtins",
-        "f_code", "f_trace", "tb_frame", "tb_next", "co_code",
-    }
-)  # fmt: skip
-
-# numpy objects: routes to files, pickles, raw memory and ctypes/cffi interfaces.
-NUMPY_BLOCKED = frozenset(
-    {
-        "tofile", "dump", "dumps", "ctypes", "data", "getfield", "setfield", "view",
-        "bit_generator", "cffi", "lock", "state", "setflags",
-        # resize(refcheck=False) frees memory that existing views still point at
-        "resize",
-    }
-)  # fmt: skip
-
-# A failed lookup's exception holds the object it was made on (AttributeError.obj).
-EXCEPTION_BLOCKED = frozenset({"obj", "name_from", "with_traceback"})
-
-# Classes: the method resolution order leads to `object` and from there to everything.
-TYPE_BLOCKED = frozenset({"mro"})
-
-
-def is_blocked(obj: Any, name: str) -> bool:
-    if name.startswith("_") or name in ALWAYS_BLOCKED:
-        return True
-    if name in NUMPY_BLOCKED and type(obj).__module__.startswith("numpy"):
-        return True
-    if name in EXCEPTION_BLOCKED and isinstance(obj, BaseException):
-        return True
-    return name in TYPE_BLOCKED and isinstance(obj, type)
-
-
-def _refuse_attribute(obj: Any, name: str) -> AttributeRefused:
+def refuse_attribute(obj: Any, name: str) -> AttributeRefused:
     if name.startswith("_"):
         return AttributeRefused(f'attribute names starting with "_" are not allowed ("{name}")')
     return AttributeRefused(f'"{name}" of {_type_name(obj)} is not available in the sandbox')
 
 
-def guarded_getattr(obj: Any, name: Any, *default: Any) -> Any:
-    """`obj.name` in learner code, and the `getattr` builtin learners get."""
-    if type(name) is not str:
-        raise TypeError("attribute name must be a string")
-    if is_blocked(obj, name):
-        if default:
-            return default[0]
-        raise _refuse_attribute(obj, name)
-    if name in ("format", "format_map") and (
-        isinstance(obj, str) or (isinstance(obj, type) and issubclass(obj, str))
-    ):
-        return _safe_format_method(obj, name)
-    try:
-        return getattr(obj, name)
-    except AttributeError as exc:
-        if default:
-            return default[0]
-        # A fresh error: the original may carry `.obj`, a reference to a real object.
-        message = (
-            str(exc)
-            if type(obj).__name__ == "Facade"
-            else f'{_type_name(obj)} has no attribute "{name}"'
+def _refuse_super() -> AttributeRefused:
+    return AttributeRefused("super() works only with your own classes")
+
+
+def _is_own_dict(obj: Any) -> bool:
+    """A plain dict that is not a namespace: the learner's own data, any keys allowed."""
+    return type(obj) is dict and "__builtins__" not in obj and "__name__" not in obj
+
+
+def _check_key(obj: Any, key: Any) -> None:
+    # Namespaces and other mappings that aren't the learner's own keep their "_" items:
+    # a globals dict's "__builtins__" gives eval and __import__.
+    if isinstance(key, str) and key.startswith("_") and not _is_own_dict(obj):
+        raise ItemRefused(
+            f'items named with a leading "_" are not available on {_type_name(obj)} ("{key}")'
         )
-        raise AttributeError(message) from None
 
 
-def guarded_hasattr(obj: Any, name: Any) -> bool:
-    marker = object()
-    return guarded_getattr(obj, name, marker) is not marker
+_GLOBALS_CARRIERS: dict[type, bool] = {}
 
 
-def guarded_getitem(obj: Any, index: Any) -> Any:
-    return obj[index]
+def _carries_globals(cls: type) -> bool:
+    """Whether values of this type lead to a module's globals (Python and Cython functions
+    and the methods bound to them)."""
+    try:
+        return _GLOBALS_CARRIERS[cls]
+    except KeyError:
+        pass
+    carries = cls in (types.FunctionType, types.MethodType) or any(
+        name in vars(klass) for klass in cls.__mro__ for name in ("func_globals", "__globals__")
+    )
+    _GLOBALS_CARRIERS[cls] = carries
+    return carries
+
+
+def _defined_anywhere(obj: Any, name: str) -> bool:
+    """Whether `name` is defined on obj's class (or, for a class, on it or its metaclass),
+    found statically: no descriptor or `__getattr__` of a foreign object runs."""
+    classes = list(type(obj).__mro__)
+    if isinstance(obj, type):
+        classes += obj.__mro__
+    return any(name in vars(klass) for klass in classes)
+
+
+def _base_allows(klass: type, name: str) -> bool:
+    """Whether instances of a base that isn't the learner's (object, an exception) may
+    show `name`: what the allowlist lets instances of that base show."""
+    allowed = allowlist.instance_attributes(klass)
+    return allowed is not None and name in allowed
+
+
+def _is_data_descriptor(attribute: Any) -> bool:
+    kind = type(attribute)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+
+
+class LearnerGuards:
+    """The runtime guards of one run: attribute and item reads, writes, `super`, classes.
+
+    Default deny: an object that is not the learner's own may only be read through the
+    per-type allowlist (sandbox.allowlist). The learner's own objects are instances of
+    classes the learner defined (tracked here, as the metaclass builds them), plus plain
+    values and containers, whose public methods the allowlist lists.
+    """
+
+    def __init__(self) -> None:
+        self.learner_classes: set[type] = set()
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def may_read(self, obj: Any, name: str) -> bool:
+        cls = type(obj)
+        if cls not in self.learner_classes:
+            # The hot path: arrays, scalars, containers (no "_" name is ever listed).
+            listed = allowlist.EXACT_INSTANCES.get(cls)
+            if listed is not None:
+                return name in listed
+            if cls is Facade:
+                return obj.offers(name)
+        if name.startswith("_"):
+            return False
+        if cls in self.learner_classes:
+            return self._own_instance_may_read(obj, name)
+        if cls is super:
+            return self._super_may_read(obj, name)
+        if isinstance(obj, type) and obj in self.learner_classes:
+            return self._own_class_may_read(obj, name)
+        return allowlist.readable(obj, name)
+
+    def _own_instance_may_read(self, obj: Any, name: str) -> bool:
+        for klass in type(obj).__mro__:
+            if name in vars(klass):
+                if klass in self.learner_classes:
+                    return True
+                # Found first on a base that isn't the learner's (object, an exception):
+                # an instance attribute still wins over a plain method of that base.
+                if not _is_data_descriptor(vars(klass)[name]) and name in getattr(
+                    obj, "__dict__", {}
+                ):
+                    return True
+                return _base_allows(klass, name)
+        return True  # the learner's own instance attribute, or a plain AttributeError
+
+    def _own_class_may_read(self, cls: type, name: str) -> bool:
+        for klass in cls.__mro__:
+            if name in vars(klass):
+                return klass in self.learner_classes
+        return not hasattr(type(cls), name)  # `type`'s own methods (mro) are not theirs
+
+    def _super_may_read(self, proxy: Any, name: str) -> bool:
+        this = getattr(proxy, "__thisclass__", None)
+        owner = getattr(proxy, "__self_class__", None)
+        if this not in self.learner_classes or owner not in self.learner_classes:
+            raise _refuse_super()
+        mro = owner.__mro__
+        for klass in mro[mro.index(this) + 1 :]:
+            if name in vars(klass):
+                if klass in self.learner_classes:
+                    return True
+                return _base_allows(klass, name)
+        return True  # a plain AttributeError
+
+    def getattr(self, obj: Any, name: Any, *default: Any) -> Any:
+        """`obj.name` in learner code, and the `getattr` builtin learners get."""
+        if type(name) is not str:
+            raise TypeError("attribute name must be a string")
+        if type(obj) is Facade:  # np.mean, math.sqrt: already sealed, no "_" names
+            value = obj.attribute(name)
+            if value is not ABSENT:
+                return value
+        if not self.may_read(obj, name):
+            if default:
+                return default[0]
+            if isinstance(obj, Facade) and not name.startswith("_"):
+                raise obj.missing(name)
+            if (
+                not name.startswith("_")
+                and allowlist.has_public_api(obj)
+                and not _defined_anywhere(obj, name)
+            ):
+                # A typo (`a.shap`) is Python's AttributeError, not a refusal. Objects with
+                # nothing to read (functions, methods) refuse every name.
+                raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"')
+            raise refuse_attribute(obj, name)
+        if name in ("format", "format_map") and (
+            isinstance(obj, str) or (isinstance(obj, type) and issubclass(obj, str))
+        ):
+            return _safe_format_method(obj, name)
+        try:
+            value = getattr(obj, name)
+        except AttributeError:
+            if default:
+                return default[0]
+            # A fresh error: the original may carry `.obj`, a reference to a real object.
+            raise AttributeError(f'{_type_name(obj)} has no attribute "{name}"') from None
+        carries = _GLOBALS_CARRIERS.get(type(value))
+        if carries is None:
+            carries = _carries_globals(type(value))
+        if carries and not self._is_own(obj):
+            # A method written in Python or Cython (rng.normal, NormalDist.cdf) reaches its
+            # module's globals through __func__/func_globals: hand out a sealed one.
+            return SealedCallable(value, name)
+        return value
+
+    def _is_own(self, obj: Any) -> bool:
+        own = self.learner_classes
+        return type(obj) in own or type(obj) is super or (isinstance(obj, type) and obj in own)
+
+    def hasattr(self, obj: Any, name: Any) -> bool:
+        marker = object()
+        return self.getattr(obj, name, marker) is not marker
+
+    def getitem(self, obj: Any, key: Any) -> Any:
+        _check_key(obj, key)
+        return obj[key]
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write(self, obj: Any) -> Any:
+        """The `_write_` guard: learners may change their own objects, not ours."""
+        cls = type(obj)
+        if (
+            cls in (list, set, bytearray)
+            or (cls is dict and _is_own_dict(obj))
+            or cls in self.learner_classes
+            or (isinstance(obj, type) and obj in self.learner_classes)
+        ):
+            return obj
+        return _WriteOnlyItems(obj)
+
+    def setattr(self, obj: Any, name: Any, value: Any) -> None:
+        if type(name) is not str:
+            raise TypeError("attribute name must be a string")
+        if name.startswith("_"):
+            raise refuse_attribute(obj, name)
+        setattr(self.write(obj), name, value)
+
+    def delattr(self, obj: Any, name: Any) -> None:
+        if type(name) is not str:
+            raise TypeError("attribute name must be a string")
+        if name.startswith("_"):
+            raise refuse_attribute(obj, name)
+        delattr(self.write(obj), name)
+
+    # -- augmented assignment to items and attributes ---------------------------------------
+    # `x[k] += v` compiles to `_inplace_(_inplace_item_(x, k), "+=", v)` (see
+    # sandbox.learner_transformer): x and k are evaluated once, then read through the
+    # guard, then v, the in-place operation, and the write through the guard.
+
+    def inplace_item(self, obj: Any, key: Any) -> _Target:
+        return _Target(obj, key, self.getitem(obj, key), is_item=True)
+
+    def inplace_attr(self, obj: Any, name: str) -> _Target:
+        return _Target(obj, name, self.getattr(obj, name), is_item=False)
+
+    def inplace(self, target: _Target, op: str, value: Any) -> None:
+        result = inplacevar(op, target.current, value)
+        if target.is_item:
+            self.write(target.obj)[target.key] = result
+        else:
+            setattr(self.write(target.obj), target.key, result)
+
+    # -- classes ----------------------------------------------------------------------------
+
+    def metaclass(self, name: str, bases: tuple[Any, ...], namespace: dict[str, Any]) -> type:
+        """`class X(...)` in learner code: plain classes built from plain bases only.
+
+        Bases are restricted so a learner can't subclass numpy or builtin types and slip
+        overridden special methods into our code (JSON encoding, printing).
+        """
+        for base in bases:
+            if (
+                base not in self.learner_classes
+                and base is not object
+                and not (
+                    isinstance(base, type)
+                    and issubclass(base, Exception)
+                    and not base.__module__.startswith("sandbox")
+                )
+            ):
+                raise SandboxRestriction(
+                    f"class {name} can only inherit from your own classes or exceptions"
+                )
+        cls = type(name, bases, namespace)
+        self.learner_classes.add(cls)
+        return cls
 
 
 class _FieldSafeFormatter(string.Formatter):
@@ -126,7 +312,7 @@ class _FieldSafeFormatter(string.Formatter):
 _FORMATTER = _FieldSafeFormatter()
 
 
-def _safe_format_method(obj: Any, name: str) -> Callable[..., str]:
+def _safe_format_method(obj: Any, name: str) -> SealedCallable:
     if isinstance(obj, type):  # str.format(template, ...)
 
         def unbound(template: str, *args: Any, **kwargs: Any) -> str:
@@ -134,18 +320,19 @@ def _safe_format_method(obj: Any, name: str) -> Callable[..., str]:
                 return _FORMATTER.vformat(template, (), args[0])
             return _FORMATTER.vformat(template, args, kwargs)
 
-        return unbound
+        return SealedCallable(unbound, f"str.{name}")
 
     def bound(*args: Any, **kwargs: Any) -> str:
         if name == "format_map":
             return _FORMATTER.vformat(obj, (), args[0])
         return _FORMATTER.vformat(obj, args, kwargs)
 
-    return bound
+    return SealedCallable(bound, f"str.{name}")
 
 
 class _WriteOnlyItems:
-    """What `_write_` hands back for arrays: item assignment yes, attribute assignment no."""
+    """What `_write_` hands back for objects that aren't the learner's own: item assignment
+    (arrays) with the same key rule as reads, never attribute assignment."""
 
     __slots__ = ("_target",)
     _target: Any
@@ -154,9 +341,11 @@ class _WriteOnlyItems:
         object.__setattr__(self, "_target", target)
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        _check_key(self._target, key)
         self._target[key] = value
 
     def __delitem__(self, key: Any) -> None:
+        _check_key(self._target, key)
         del self._target[key]
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -166,40 +355,14 @@ class _WriteOnlyItems:
         raise SandboxRestriction(f'can\'t delete "{name}" on {_type_name(self._target)}')
 
 
-class Writes:
-    """The `_write_` guard: learners may change their own objects, not ours."""
+@dataclass(frozen=True)
+class _Target:
+    """The target of an augmented assignment, read once: object, key or name, value."""
 
-    def __init__(self) -> None:
-        self.learner_classes: set[type] = set()
-
-    def __call__(self, obj: Any) -> Any:
-        if type(obj) in (list, dict, set, bytearray) or type(obj) in self.learner_classes:
-            return obj
-        return _WriteOnlyItems(obj)
-
-
-def make_metaclass(writes: Writes) -> Callable[..., type]:
-    """`class X(...)` in learner code: plain classes built from plain bases only.
-
-    Bases are restricted so a learner can't subclass numpy or builtin types and slip
-    overridden special methods into our code (JSON encoding, printing).
-    """
-
-    def metaclass(name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
-        for base in bases:
-            if (
-                base not in writes.learner_classes
-                and base is not object
-                and not (isinstance(base, type) and issubclass(base, Exception))
-            ):
-                raise SandboxRestriction(
-                    f"class {name} can only inherit from your own classes or exceptions"
-                )
-        cls = type(name, bases, namespace)
-        writes.learner_classes.add(cls)
-        return cls
-
-    return metaclass
+    obj: Any
+    key: Any
+    current: Any
+    is_item: bool
 
 
 _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
@@ -264,18 +427,14 @@ class CappedOutput:
 
 
 class _Printer:
-    __slots__ = ("_out",)
+    """RestrictedPython turns `print(...)` into `_print._call_print(...)`, and a learner can
+    hold `print` itself: so `_call_print` is sealed, not a bound method of ours."""
+
+    __slots__ = ("_call_print", "_out")
 
     def __init__(self, out: CappedOutput) -> None:
         self._out = out
-
-    def _call_print(self, *objects: Any, sep: Any = " ", end: Any = "\n", file: Any = None,
-                    flush: bool = False) -> None:  # fmt: skip
-        if file is not None:
-            raise SandboxRestriction("print(file=...) is not available; print to the output")
-        sep = " " if sep is None else str(sep)
-        end = "\n" if end is None else str(end)
-        self._out.write(sep.join(str(o) for o in objects) + end)
+        self._call_print = SealedPrint(out.write)
 
     def __call__(self) -> str:
         return self._out.text()
@@ -296,4 +455,17 @@ def unpack_sequence(it: Any, spec: Any, getiter: Any) -> Any:
 def _type_name(obj: Any) -> str:
     if isinstance(obj, np.ndarray):
         return "array"
+    if isinstance(obj, Facade):
+        return repr(obj).strip("<>")
+    if isinstance(obj, type):
+        return f'class "{obj.__name__}"'
+    if isinstance(obj, TypeStandIn):
+        return f"class {obj!r}".replace("<class ", "").rstrip(">")
+    if isinstance(obj, (SealedCallable, SealedPrint)) or type(obj) in _FUNCTION_TYPES:
+        return "a function"
     return f'"{type(obj).__name__}" object'
+
+
+_FUNCTION_TYPES = frozenset(
+    {types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.MethodWrapperType}
+)

@@ -17,22 +17,24 @@ from typing import Any, NoReturn
 import numpy as np
 from RestrictedPython import compile_restricted_exec, safe_builtins
 
-from sandbox.facades import ALLOWED_IMPORTS, Facade, stand_in
+from sandbox.facades import ALLOWED_IMPORTS, Facade
 from sandbox.guards import (
     CappedOutput,
-    ImportRefused,
-    SandboxRestriction,
-    Writes,
+    LearnerGuards,
     apply,
-    guarded_getattr,
-    guarded_getitem,
-    guarded_hasattr,
     guarded_iter,
     inplacevar,
     iter_unpack_sequence,
-    make_metaclass,
     unpack_sequence,
 )
+from sandbox.learner_transformer import (
+    INPLACE,
+    INPLACE_ATTR,
+    INPLACE_ITEM,
+    LearnerTransformer,
+)
+from sandbox.refusals import ImportRefused, SandboxRestriction
+from sandbox.sealed import SealedCallable, stand_in
 
 LEARNER_FILENAME = "<learner>"
 
@@ -72,7 +74,7 @@ def _compile(source: str) -> CodeType | Refusal:
             line=exc.lineno,
             column=exc.offset,
         )
-    result = compile_restricted_exec(tree, filename=LEARNER_FILENAME)
+    result = compile_restricted_exec(tree, filename=LEARNER_FILENAME, policy=LearnerTransformer)
     if result.errors or result.code is None:
         line, message = _parse_policy_error(result.errors[0] if result.errors else "")
         return Refusal(kind="rejected", type="PolicyError", message=message, line=line)
@@ -94,14 +96,6 @@ _FRIENDLY = (
         '"{0}" reaches the interpreter\'s internals and is not allowed',
     ),
     (re.compile(r"Exec calls are not allowed"), "exec() is not available"),
-    (
-        re.compile(r"Augmented assignment of object items and slices"),
-        "`x[i] += v` is not supported in the sandbox; write `x[i] = x[i] + v` instead",
-    ),
-    (
-        re.compile(r"Augmented assignment of attributes"),
-        "`obj.a += v` is not supported in the sandbox; write `obj.a = obj.a + v` instead",
-    ),
     (re.compile(r"Eval calls are not allowed"), "eval() is not available"),
 )
 
@@ -117,12 +111,11 @@ def _parse_policy_error(raw: str) -> tuple[int | None, str]:
     return line, message.rstrip(".")
 
 
-def _unavailable(name: str, why: str) -> Callable[..., NoReturn]:
+def _unavailable(name: str, why: str) -> SealedCallable:
     def refuse(*args: Any, **kwargs: Any) -> NoReturn:
         raise SandboxRestriction(f"{name}() is not available in the sandbox: {why}")
 
-    refuse.__name__ = name
-    return refuse
+    return SealedCallable(refuse, name)
 
 
 _UNAVAILABLE = {
@@ -150,20 +143,27 @@ _CALLABLE_TYPES = frozenset(
 )  # fmt: skip
 
 
-def make_type(writes: Writes) -> Callable[[Any], Any]:
+def make_type(guards: LearnerGuards) -> Callable[[Any], Any]:
     """type(x), one-argument form only: three arguments would build classes with any dunders.
 
     Learners get the real class for plain values, numpy scalars, exceptions and their own
     classes, and a stand-in for anything else (ndarray, iterators, numpy internals), which
-    still compares equal to the real class and works with isinstance.
+    still compares equal to the real class and works with isinstance. The sandbox's own
+    exceptions (refusals, the output limit) are stand-ins too: raising one of them would
+    make a run look `rejected` by the policy.
     """
 
-    def learner_type(obj: Any) -> Any:
-        cls = type(obj)
+    def learner_type(*args: Any) -> Any:
+        if len(args) != 1:
+            raise SandboxRestriction(
+                "type() takes exactly one argument in the sandbox; define classes with `class`"
+            )
+        cls = type(args[0])
         if (
             cls in _CALLABLE_TYPES
-            or cls in writes.learner_classes
-            or issubclass(cls, (BaseException, np.generic))
+            or cls in guards.learner_classes
+            or issubclass(cls, np.generic)
+            or (issubclass(cls, BaseException) and not cls.__module__.startswith("sandbox"))
         ):
             return cls
         return stand_in(cls)
@@ -205,14 +205,17 @@ def make_import(facades: Mapping[str, Facade]) -> Callable[..., Any]:
     return guarded_import
 
 
-def learner_builtins(facades: Mapping[str, Facade], writes: Writes) -> dict[str, Any]:
-    # RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
-    # `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
-    # and writes, not iteration, so these builtins give nothing the learner lacks.
-    allowed = dict(safe_builtins)
+def _shared_builtins() -> dict[str, Any]:
+    """The builtins every run shares (no per-run state): built once, copied per run.
+
+    RestrictedPython 9 dropped sorted/tuple/zip/bytes because they iterate in C, past
+    `_getiter_`. Our `_getiter_` is plain `iter`: this sandbox guards attributes, imports
+    and writes, not iteration, so these builtins give nothing the learner lacks.
+    """
+    allowed = {name: value for name, value in safe_builtins.items() if name != "_getattr_"}
     for name in (
         "list", "dict", "set", "frozenset", "enumerate", "map", "filter", "min", "max", "sum",
-        "any", "all", "iter", "next", "print", "object", "staticmethod", "classmethod",
+        "any", "all", "iter", "next", "object", "staticmethod", "classmethod",
         "property", "super", "NotImplemented", "StopIteration", "Exception", "ValueError",
         "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "ArithmeticError",
         "AssertionError", "RuntimeError", "NameError", "AttributeError", "ImportError",
@@ -221,33 +224,49 @@ def learner_builtins(facades: Mapping[str, Facade], writes: Writes) -> dict[str,
         "reversed", "bytes",
     ):  # fmt: skip
         allowed[name] = getattr(builtins, name)
-    allowed.update(
-        type=make_type(writes),
-        getattr=guarded_getattr,
-        hasattr=guarded_hasattr,
-        __import__=make_import(facades),
-        __build_class__=builtins.__build_class__,
-    )
+    allowed["__build_class__"] = builtins.__build_class__
     for name, why in _UNAVAILABLE.items():
         allowed[name] = _unavailable(name, why)
+    return allowed
+
+
+_SHARED_BUILTINS = _shared_builtins()
+
+
+def learner_builtins(facades: Mapping[str, Facade], guards: LearnerGuards) -> dict[str, Any]:
+    # Builtins written in Python (ours) are sealed: a bare function would carry its
+    # `__globals__`, the sandbox module's namespace.
+    allowed = dict(_SHARED_BUILTINS)
+    for name, guard in (
+        ("type", make_type(guards)),
+        ("getattr", guards.getattr),
+        ("hasattr", guards.hasattr),
+        ("setattr", guards.setattr),
+        ("delattr", guards.delattr),
+    ):
+        allowed[name] = SealedCallable(guard, name)
+    allowed["__import__"] = make_import(facades)
     return allowed
 
 
 def learner_namespace(
     facades: Mapping[str, Facade], output: CappedOutput, preset: Mapping[str, Any]
 ) -> dict[str, Any]:
-    writes = Writes()
+    guards = LearnerGuards()
     namespace: dict[str, Any] = {
-        "__builtins__": learner_builtins(facades, writes),
+        "__builtins__": learner_builtins(facades, guards),
         "__name__": "learner",
-        "__metaclass__": make_metaclass(writes),
-        "_getattr_": guarded_getattr,
-        "_getitem_": guarded_getitem,
+        "__metaclass__": guards.metaclass,
+        "_getattr_": guards.getattr,
+        "_getitem_": guards.getitem,
         "_getiter_": guarded_iter,
         "_iter_unpack_sequence_": iter_unpack_sequence,
         "_unpack_sequence_": unpack_sequence,
-        "_write_": writes,
+        "_write_": guards.write,
         "_inplacevar_": inplacevar,
+        INPLACE: guards.inplace,
+        INPLACE_ITEM: guards.inplace_item,
+        INPLACE_ATTR: guards.inplace_attr,
         "_apply_": apply,
         "_print_": output.printer,
     }

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.result import encode_floats
+from sandbox.sealed import SealedCallable, SealedPrint
 
 _ARRAY_TAG = "$array"
 MAX_DEPTH = 20
@@ -89,7 +90,7 @@ def _describe(value: Any, max_bytes: int) -> dict[str, Any]:
     if isinstance(value, np.generic):
         return {"ok": True, "kind": _kind(value.item()), "value": _plain(value.item(), 0),
                 "dtype": str(value.dtype)}  # fmt: skip
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+    if isinstance(value, _FUNCTIONS):
         return {"ok": True, "kind": "function", "value": None}
     if isinstance(value, type):
         return {"ok": True, "kind": "class", "value": None}
@@ -97,6 +98,16 @@ def _describe(value: Any, max_bytes: int) -> dict[str, Any]:
     if kind == "other":
         return {"ok": True, "kind": "other", "value": type(value).__name__}
     return {"ok": True, "kind": kind, "value": _plain(value, 0)}
+
+
+# A learner's `f = np.mean` holds a sealed callable; it is still a function to a lesson.
+_FUNCTIONS = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    SealedCallable,
+    SealedPrint,
+)
 
 
 def _kind(value: Any) -> str:
