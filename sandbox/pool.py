@@ -169,7 +169,7 @@ class Sandbox:
                         os.close(fd)
             if zygote is not None:
                 zygote.forget(run_id)
-        return assemble(raw, exit_info, limits)
+        return assemble(raw, exit_info, limits, policy=self.options.policy)
 
     async def _ensure_zygote(self) -> ZygoteClient:
         if self._zygote is not None and self._zygote.alive:

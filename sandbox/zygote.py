@@ -16,6 +16,7 @@ import ctypes
 import gc
 import json
 import os
+import secrets
 import selectors
 import signal
 import socket
@@ -32,6 +33,12 @@ from sandbox.facades import Facade, build_facades
 from sandbox.protocol import crash_result, encode_frame, read_frame, write_all
 
 _PR_SET_PDEATHSIG = 1
+_WRAPPER_FAILED = 70
+# A child's wrapper exits with a code drawn from these, so a child whose policy fell and
+# that wrote its own frame and exited can't pass for a finished run, short of finding its
+# token in the wrapper's stack. Left out: 0, 1 (an uncaught exception), 70 and 120
+# (Python's own codes for a failing exit).
+_EXIT_TOKENS = tuple(sorted(set(range(2, 256)) - {_WRAPPER_FAILED, 120}))
 _WARM_UP = """
 import numpy as np
 import math, random, statistics
@@ -44,6 +51,7 @@ for step in range(3):
     w = w - 0.1 * float(np.mean(2 * (w * x - y) * x))
 print(f"{mse(y, w * x):.3f}", "{:.2f}".format(w), sorted([3, 1]), tuple(zip([1], [2])))
 a = np.random.default_rng(0).normal(size=(3, 3)); np.linalg.inv(a @ a.T + np.eye(3))
+η = 0.1  # a non-ASCII name makes the compiler import unicodedata, which a child can't load
 """
 
 
@@ -52,6 +60,7 @@ class Child:
     pid: int
     job_fd: int  # write end, handed to the pool
     result_fd: int  # read end, handed to the pool
+    exit_token: int  # the exit code of its trusted wrapper; only the zygote and it know it
     pidfd: int | None = None  # readable once the process exits
     run_id: int | None = None
     started: float = 0.0
@@ -99,17 +108,19 @@ class Zygote:
     def fork_child(self) -> Child:
         job_r, job_w = os.pipe()
         result_r, result_w = os.pipe()
+        token = secrets.choice(_EXIT_TOKENS)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which always _exits
-            code = 70
+            code = _WRAPPER_FAILED
             try:
                 self._child_main(job_r, result_w)
-                code = 0
+                code = token
             finally:
                 os._exit(code)
         os.close(job_r)
         os.close(result_w)
-        return Child(pid=pid, job_fd=job_w, result_fd=result_r, pidfd=_pidfd(pid))
+        return Child(pid=pid, job_fd=job_w, result_fd=result_r, exit_token=token,
+                     pidfd=_pidfd(pid))  # fmt: skip
 
     def _child_main(self, job_fd: int, result_fd: int) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -178,6 +189,8 @@ class Zygote:
             "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3),
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            # Ended through its wrapper, which wrote the one frame the pool may read.
+            "completed": os.WIFEXITED(status) and os.WEXITSTATUS(status) == child.exit_token,
         }
         self.send(exit_info)
         return True
@@ -223,7 +236,10 @@ class Zygote:
             self.enforce_deadlines()
 
     def handle_requests(self) -> bool:
-        data = self.control.recv(65536)
+        try:
+            data = self.control.recv(65536)
+        except ConnectionError:
+            data = b""
         if not data:
             return False  # the pool closed the control socket: shut down
         request = json.loads(data)
