@@ -54,6 +54,7 @@ class Settings:
     sandbox_workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     sandbox_timeout_s: float = 2.0
     sandbox_memory_mb: int = 256
+    sandbox_allow_missing_layers: frozenset[str] = frozenset()  # OS layers run/local may lack
     solution_after_failures: int = 3
     submission_cooldown_s: float = 3.0  # between one learner's channel submissions
     log_level: str = "INFO"
@@ -103,6 +104,16 @@ class Settings:
             value = number(name, kind, minimum)
             if value is not None:
                 kwargs[key] = value
+        if (names := get("SANDBOX_ALLOW_MISSING_LAYERS")) is not None:
+            from sandbox.os_layers import LAYER_NAMES
+
+            allowed = frozenset(names.replace(",", " ").lower().split())
+            if unknown := sorted(allowed - set(LAYER_NAMES)):
+                raise SettingsError(
+                    f"SANDBOX_ALLOW_MISSING_LAYERS names unknown layers {', '.join(unknown)}; "
+                    f"known: {', '.join(LAYER_NAMES)}"
+                )
+            kwargs["sandbox_allow_missing_layers"] = allowed
         if (level := get("LOG_LEVEL")) is not None:
             if level.upper() not in LOG_LEVELS:
                 raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")

@@ -16,6 +16,7 @@ import ctypes
 import gc
 import json
 import os
+import random
 import secrets
 import selectors
 import signal
@@ -26,6 +27,8 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from sandbox import os_layers
 from sandbox.child import execute_job
@@ -131,6 +134,7 @@ class Zygote:
         os.closerange(3, low)
         os.closerange(low + 1, high)
         os.closerange(high + 1, 1 << 20)
+        reseed_random_generators()  # while still idle, and before seccomp
         job = read_frame(job_fd)
         if job is None:  # the pool or the zygote closed the pipe: nothing to run
             return
@@ -148,8 +152,6 @@ class Zygote:
             failure = crash_result(f"isolation failed ({detail})")
             write_all(result_fd, encode_frame({"result": failure}))
             return
-        # Die with the zygote; set after the uid change, which clears it.
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         result = execute_job(job, self.facades, policy=self.config.policy)
         try:
             frame = encode_frame({"result": result})
@@ -255,6 +257,16 @@ class Zygote:
             _reap(child.pid)
 
 
+def reseed_random_generators() -> None:
+    """Every generator a run can reach without a seed of its own starts from fresh kernel
+    randomness, so no run shares (or can predict) another's numbers: Python's `random` and
+    NumPy's legacy global one (np.random.rand, seed, shuffle, ...). default_rng() without
+    a seed asks the kernel itself."""
+    seed = os.urandom(32)
+    random.seed(seed)
+    np.random.seed(np.frombuffer(seed, dtype=np.uint32))
+
+
 def _pidfd(pid: int) -> int | None:
     try:
         return os.pidfd_open(pid)
@@ -291,7 +303,8 @@ def main() -> None:
     if not config.policy:
         import subprocess  # noqa: F401  - test mode: unrestricted code may reach it
 
-    statuses = os_layers.prepare_zygote(config.layers)
+    # With a PID namespace this returns in a new process, PID 1 of it; this one only waits.
+    os_layers.prepare_zygote(config.layers)
     zygote = Zygote(config, control, devnull)
     # Warm every lazy import and code path once, in trusted code, before forking.
     execute_job(
@@ -300,16 +313,16 @@ def main() -> None:
         zygote.facades,
         policy=True,
     )  # fmt: skip
-    # The probe child reports the per-child layers; netns is what the zygote itself did.
-    statuses = [s for s in os_layers.probe(config.layers) if s.name != "netns"] + statuses
-    zygote.expected_active = frozenset(s.name for s in statuses if s.active and s.name != "netns")
+    # A probe child applies and checks every layer, as each run's child will.
+    statuses = os_layers.probe(config.layers)
+    zygote.expected_active = frozenset(s.name for s in statuses if s.active)
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
     zygote.send(
         {
             "op": "hello",
             "pid": os.getpid(),
-            "layers": [{"name": s.name, "active": s.active, "detail": s.detail} for s in statuses],
+            "layers": [s.to_json() for s in statuses],
         }
     )
     try:

@@ -41,7 +41,7 @@ def test_doctor_json_reports_every_layer(tmp_path: Path) -> None:
     assert report["problems"] == []
     if os.geteuid() == 0:  # root on Linux: these two never depend on kernel options
         active = {layer["name"] for layer in report["layers"] if layer["active"]}
-        assert {"rlimits", "uid", "netns"} <= active
+        assert {"rlimits", "uid", "netns", "ipcns", "pidns"} <= active
 
 
 def test_doctor_text_names_each_layer_and_its_state(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_doctor_text_names_each_layer_and_its_state(tmp_path: Path) -> None:
         if words and words[0] in LAYER_NAMES:
             states[words[0]] = words[1]
     assert list(states) == list(LAYER_NAMES)
-    assert set(states.values()) <= {"active", "skipped"}
+    assert set(states.values()) <= {"active", "missing", "FAILED"}
     assert "kernel" in completed.stdout and "numpy" in completed.stdout
 
 

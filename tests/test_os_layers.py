@@ -5,6 +5,7 @@ network, start a process. With every layer on, ordinary numpy work still runs.""
 from __future__ import annotations
 
 import ctypes
+import encodings.idna  # noqa: F401  - socket.create_connection's lazy import, done before any filter
 import errno
 import json
 import os
@@ -28,7 +29,7 @@ from sandbox.os_layers import (
     apply_child,
     default_readable_paths,
     landlock,
-    netns,
+    namespaces,
     prepare_zygote,
     probe,
     rlimits,
@@ -38,7 +39,25 @@ from sandbox.os_layers import (
 )
 
 IS_ROOT = os.geteuid() == 0
-needs_root = pytest.mark.skipif(not IS_ROOT, reason="needs root (uid drop, network namespace)")
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="needs root (to become another user)")
+NAMESPACE_LAYERS = ("netns", "ipcns", "pidns")
+
+
+def user_namespaces_allowed() -> bool:
+    """Whether an unprivileged process may create a user namespace here: asked in a child,
+    directly of the kernel, without the code under test."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if IS_ROOT:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            ok = ctypes.CDLL(None, use_errno=True).unshare(0x10000000) == 0  # CLONE_NEWUSER
+        finally:
+            os._exit(0 if ok else 1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
 
 Attempt = Callable[[], Any]
 
@@ -112,8 +131,8 @@ def run_in_child(
 
 def host_lacks(layer: str) -> str | None:
     """Why this host cannot provide `layer`, found without the code under test."""
-    if layer in ("uid", "netns") and not IS_ROOT:
-        return "needs root"
+    if layer in ("uid", *NAMESPACE_LAYERS) and not IS_ROOT and not user_namespaces_allowed():
+        return "needs root, or unprivileged user namespaces"
     if layer == "seccomp" and _libc.MACHINE not in syscall_tables.ARCHES:
         return f"no filter for {_libc.MACHINE}"
     if layer == "landlock":
@@ -289,17 +308,24 @@ def test_uid_drop_blocks_root_files_and_root_processes(secret: Path) -> None:
     assert not (secret.parent / "planted.txt").exists()
 
 
-def test_uid_layer_is_skipped_with_a_reason_when_not_root(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_root_or_user_namespaces_the_id_layers_are_missing_and_say_how(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_user_namespaces(flags: int) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    report = run_in_child({"uid"}, {})
-    assert not report.statuses["uid"].active
-    assert "not running as root" in report.statuses["uid"].detail
+    monkeypatch.setattr(_libc, "unshare", no_user_namespaces)
+    report = run_in_child({"uid", *NAMESPACE_LAYERS}, {})
+    for name in ("uid", *NAMESPACE_LAYERS):
+        assert not report.statuses[name].active and report.statuses[name].missing, name
+    assert "unprivileged_userns_clone" in report.statuses["netns"].detail
+    assert "no user namespace" in report.statuses["uid"].detail
 
 
 # -- netns --------------------------------------------------------------------------------------
 
 
-@needs_root
 def test_network_namespace_leaves_nothing_to_connect_to(listener: int) -> None:
     report = run_in_child(
         {"netns"},
@@ -313,11 +339,10 @@ def test_network_namespace_leaves_nothing_to_connect_to(listener: int) -> None:
     assert_denied(report.outcomes["connect"], errno.ENETUNREACH)
 
 
-def test_netns_in_a_child_is_inactive_unless_the_zygote_entered_one() -> None:
-    # Safe in the test process: with only netns enabled, apply_child changes nothing.
-    statuses = apply_child(frozenset({"netns"}), memory_mb=1, cpu_seconds=1, readable_paths=[])
-    assert statuses[LAYER_NAMES.index("netns")] == LayerStatus(
-        "netns", False, "the zygote did not enter a network namespace"
+def test_a_namespace_in_a_child_is_inactive_unless_the_zygote_entered_one() -> None:
+    # In the test process, which entered none: only the record is read.
+    assert namespaces.inherited("netns") == LayerStatus(
+        "netns", False, "the zygote did not enter a net namespace"
     )
 
 
@@ -463,14 +488,15 @@ def drop_capability(cap: int) -> None:
 
 
 @needs_root
-def test_root_without_cap_sys_admin_keeps_every_layer_but_netns(secret: Path) -> None:
+def test_root_without_cap_sys_admin_keeps_every_layer_but_the_namespaces(secret: Path) -> None:
     report = run_in_child(
         set(LAYER_NAMES),
         {"read": read_file(secret), "fork": fork_process},
         before=lambda: drop_capability(CAP_SYS_ADMIN),
     )
-    assert not report.statuses["netns"].active
-    assert "CAP_SYS_ADMIN" in report.statuses["netns"].detail
+    for name in NAMESPACE_LAYERS:
+        assert not report.statuses[name].active and report.statuses[name].missing
+        assert "CAP_SYS_ADMIN" in report.statuses[name].detail
     require_active(report, "landlock")  # needs no_new_privs without the capability
     assert all(report.statuses[name].active for name in ("rlimits", "uid", "seccomp"))
     assert_denied(report.outcomes["read"], errno.EACCES)
@@ -481,19 +507,28 @@ def become_nobody() -> None:
     os.setgroups([])
     os.setgid(65534)
     os.setuid(65534)
+    # As after a fresh exec by that user: the uid change made /proc/self root's, which
+    # would keep an unprivileged process from writing its own uid_map.
+    _libc.prctl(4, 1)  # PR_SET_DUMPABLE
 
 
 @needs_root  # to become another user; the layers then run unprivileged
-def test_an_unprivileged_user_still_gets_rlimits_seccomp_and_landlock() -> None:
+def test_an_unprivileged_user_gets_every_layer() -> None:
     report = run_in_child(
         set(LAYER_NAMES),
-        {"read": read_file(Path("/etc/passwd")), "fork": fork_process},
+        {
+            "read": read_file(Path("/etc/passwd")),
+            "fork": fork_process,
+            "ids": lambda: [*os.getresuid(), *os.getresgid()],
+        },
         before=become_nobody,
     )
-    assert "not running as root" in report.statuses["uid"].detail
-    assert not report.statuses["netns"].active
-    for layer in ("rlimits", "seccomp", "landlock"):
-        require_active(report, layer)
+    if not user_namespaces_allowed():
+        pytest.skip("this host allows no unprivileged user namespaces")
+    for layer in LAYER_NAMES:
+        assert report.statuses[layer].active, report.statuses[layer]
+    assert "user namespace" in report.statuses["uid"].detail
+    assert report.outcomes["ids"]["value"] == [65534] * 6
     assert_denied(report.outcomes["read"], errno.EACCES)  # world-readable, but not granted
     assert_denied(report.outcomes["fork"])
 
@@ -533,7 +568,7 @@ def test_with_every_layer_numpy_still_works_and_nothing_escapes(
     # The report itself travelled over the pipe the child inherited: output still works.
     assert report.statuses["rlimits"].active
     if IS_ROOT:
-        assert report.statuses["uid"].active and report.statuses["netns"].active
+        assert all(report.statuses[name].active for name in ("uid", *NAMESPACE_LAYERS))
 
 
 def test_statuses_come_in_layer_order_and_disabled_layers_say_so() -> None:
@@ -630,25 +665,30 @@ def test_probe_catches_a_layer_that_claims_more_than_it_does(
     assert statuses[layer].detail.startswith("applied, but it does not hold: ")
 
 
-def test_probe_catches_a_network_namespace_that_was_not_entered(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("layer", NAMESPACE_LAYERS)
+def test_probe_catches_a_namespace_that_was_not_entered(
+    layer: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(netns, "enter", lambda: LayerStatus("netns", True, "pretending"))
-    monkeypatch.setattr(netns, "_entered", LayerStatus("netns", True, "pretending"))
-    statuses = {s.name: s for s in probe(frozenset({"netns"}))}
-    assert statuses["netns"] == LayerStatus(
-        "netns", False, "applied, but it does not hold: still in the host's network namespace"
+    kind = {"netns": "net", "ipcns": "ipc", "pidns": "pid"}[layer]
+    pretending = namespaces.Entered(
+        statuses={layer: LayerStatus(layer, True, "pretending")},
+        host={layer: os.readlink(f"/proc/self/ns/{kind}")},
+        user_namespace=False,
+    )
+    monkeypatch.setattr(namespaces, "_entered", pretending)
+    statuses = {s.name: s for s in probe(frozenset({layer}))}
+    assert statuses[layer] == LayerStatus(
+        layer, False, f"applied, but it does not hold: still in the host's {layer}"
     )
 
 
-@needs_root
-def test_probe_from_a_zygote_that_entered_its_namespace_reports_it_holding() -> None:
-    report = run_in_child(
-        {"netns"}, {"probe": lambda: [s.to_json() for s in probe(frozenset({"netns"}))]}
-    )
-    require_active(report, "netns")
-    netns_status = next(s for s in report.outcomes["probe"]["value"] if s["name"] == "netns")
-    assert netns_status["active"], netns_status
+def test_probe_from_a_zygote_that_entered_its_namespaces_reports_them_holding() -> None:
+    layers = frozenset(NAMESPACE_LAYERS)
+    report = run_in_child(set(layers), {"probe": lambda: [s.to_json() for s in probe(layers)]})
+    for name in NAMESPACE_LAYERS:
+        require_active(report, name)
+        status = next(s for s in report.outcomes["probe"]["value"] if s["name"] == name)
+        assert status["active"], status
 
 
 def test_probe_honours_the_enabled_set() -> None:

@@ -10,7 +10,10 @@ import sys
 from importlib import metadata
 from typing import Any
 
+from sandbox import LayerReport
+from sandbox.layer_requirements import refusals
 from sandbox.os_layers import LayerStatus, ProbeError, probe
+from sandbox.os_layers.hints import how_to_enable
 
 NAME = "doctor"
 HELP = "report versions, the kernel and which sandbox OS isolation layers this host provides"
@@ -24,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def gather() -> dict[str, Any]:
-    """Everything the report shows, as plain data. `layers` is None when the probe failed."""
+def gather(allow_missing: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Everything the report shows, as plain data. `layers` is None when the probe failed.
+    A layer that would make `run` and `local` refuse to start is a problem."""
     uname = os.uname()
     report: dict[str, Any] = {
         "python": {"version": platform.python_version(), "executable": sys.executable},
@@ -39,9 +43,16 @@ def gather() -> dict[str, Any]:
         if report["packages"][name] is None:
             report["problems"].append(f"{name} is not installed: the sandbox cannot run")
     try:
-        report["layers"] = [status.to_json() for status in probe()]
+        statuses = probe()
     except (ProbeError, OSError) as exc:
         report["problems"].append(f"probing the OS layers failed: {exc}")
+        return report
+    report["layers"] = [status.to_json() for status in statuses]
+    reports = [LayerReport(s.name, s.active, s.detail, s.missing) for s in statuses]
+    report["problems"] += [
+        f"`run` and `local` would refuse to start: {reason}"
+        for reason in refusals(reports, allow_missing)
+    ]
     return report
 
 
@@ -71,7 +82,8 @@ def time_sandbox_runs(runs: int = 20) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = gather()
+    settings = getattr(args, "settings", None)
+    report = gather(settings.sandbox_allow_missing_layers if settings else frozenset())
     try:
         report["sandbox_run"] = time_sandbox_runs()
         if report["sandbox_run"]["status"] != "ok":
@@ -99,8 +111,10 @@ def render(report: dict[str, Any]) -> str:
         lines.append("OS isolation layers (applied and checked in a throwaway child):")
         for item in report["layers"]:
             status = LayerStatus.from_json(item)
-            state = "active " if status.active else "skipped"
-            lines.append(f"  {status.name:<9} {state}  {status.detail}")
+            state = "active" if status.active else ("missing" if status.missing else "FAILED")
+            lines.append(f"  {status.name:<9} {state:<7}  {status.detail}")
+            if status.missing:
+                lines.append(f"  {'':<9} {'':<7}  to enable: {how_to_enable(status.name)}")
     if run := report.get("sandbox_run"):
         lines.append(
             f"Sandbox pool: started in {run['start_ms']} ms, "

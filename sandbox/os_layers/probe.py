@@ -8,9 +8,15 @@ import select
 import signal
 import time
 
-from sandbox.os_layers import netns
+from sandbox.os_layers import namespaces
 from sandbox.os_layers.paths import default_readable_paths
-from sandbox.os_layers.stack import LAYER_NAMES, apply_child, check_names, prepare_zygote
+from sandbox.os_layers.stack import (
+    LAYER_NAMES,
+    NAMESPACE_LAYERS,
+    apply_child,
+    check_names,
+    prepare_zygote,
+)
 from sandbox.os_layers.status import LayerStatus
 from sandbox.os_layers.verify import verified
 
@@ -46,10 +52,11 @@ def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int
     code = 1
     try:
         os.close(read_fd)
-        prepare_zygote(layers)
-        netns_holds = netns.left_host_namespace()  # before Landlock hides /proc
+        prepare_zygote(layers)  # may return in a new process: PID 1 of a new namespace
+        # Before Landlock hides /proc: which namespaces really changed.
+        on_host = {name for name in NAMESPACE_LAYERS if namespaces.still_on_the_host(name)}
         statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
-        statuses = [verified(status, netns_holds=netns_holds) for status in statuses]
+        statuses = [verified(status, on_host=on_host) for status in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
         while data:
             data = data[os.write(write_fd, data) :]

@@ -1,0 +1,125 @@
+"""The seccomp filter in a real child (policy off, only this layer): each call on the
+independent allowlist gets through, each call the sandbox issue names is refused with EPERM.
+The calls are really issued, with arguments that make the kernel fail harmlessly if the
+filter lets them through (EBADF, EFAULT, EINVAL, ...), so only the filter answers EPERM."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.os_layers import _libc
+from tests.test_os_layers import Attempt, require_active, run_in_child
+from tests.test_seccomp_program import (
+    INDEPENDENT_ALLOWLIST,
+    ISSUE_DENIED,
+    X86_64_ONLY_DENIED,
+    kernel_numbers,
+)
+
+pytestmark = pytest.mark.skipif(
+    _libc.MACHINE not in ("x86_64", "aarch64"), reason="no seccomp filter for this machine"
+)
+
+NEVER_ISSUED = {  # would end the child, or start one if the filter let them through
+    "exit", "exit_group", "rt_sigreturn", "fork", "vfork",
+}  # fmt: skip
+FD_FIRST = """ftruncate connect bind listen accept accept4 fgetxattr fsetxattr flistxattr
+fremovexattr fchmod fchown getdents64 getdents ioctl utimensat futimesat execveat setns
+shmat shmctl msgsnd msgrcv msgctl semop semtimedop semctl finit_module read write close
+lseek fstat""".split()
+ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "clone": (0x20200,),  # CLONE_NEWNS | CLONE_FS: EINVAL
+    "clone3": (0, 0),
+    "ptrace": (-1, 0),  # an unknown request for pid 0: ESRCH
+    "prctl": (1, 0),  # PR_SET_PDEATHSIG 0: clearing the parent-death signal
+    "shmget": (0x7FFFFFF1, 4096, 0),  # a key nobody made: ENOENT
+    "msgget": (0x7FFFFFF1, 0),
+    "semget": (0x7FFFFFF1, 1, 0),
+    "userfaultfd": (0xFFFF,),
+    "keyctl": (0xFFFF,),
+    "bpf": (0xFFFF, 0, 0),
+    "sched_setaffinity": (0, 0, 0),
+    "futex": (0, 0, 1),  # FUTEX_WAIT on NULL: EFAULT
+    "clock_nanosleep": (0, 0, 0, 0),
+    **{name: (-1, 0, 0) for name in FD_FIRST},
+}
+
+
+def issue(number: int, args: tuple[int, ...]) -> Attempt:
+    return lambda: _libc.syscall(number, *args)
+
+
+def probe_calls(names: list[str]) -> dict[str, dict[str, Any]]:
+    numbers = kernel_numbers(_libc.MACHINE)
+    attempts = {
+        name: issue(numbers[name], ARGUMENTS.get(name, (0, 0, 0, 0)))
+        for name in names
+        if name not in NEVER_ISSUED
+    }
+    report = run_in_child({"seccomp"}, attempts)
+    require_active(report, "seccomp")
+    return report.outcomes
+
+
+def test_every_allowed_call_gets_through() -> None:
+    outcomes = probe_calls(sorted(INDEPENDENT_ALLOWLIST))
+    assert len(outcomes) >= len(INDEPENDENT_ALLOWLIST) - 3
+    refused = {name: o for name, o in outcomes.items() if o.get("errno") == errno.EPERM}
+    assert not refused
+
+
+def test_every_call_the_issue_names_is_refused_when_really_issued() -> None:
+    names = ISSUE_DENIED + (X86_64_ONLY_DENIED if _libc.MACHINE == "x86_64" else [])
+    outcomes = probe_calls(names)
+    let_through = {name: o for name, o in outcomes.items() if o.get("errno") != errno.EPERM}
+    assert not let_through
+
+
+def test_stat_works_on_an_open_file_but_not_by_path(tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+
+    def fstat_open_file() -> int:
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+
+    def stat_through_o_path() -> int:
+        return os.fstat(os.open("/etc/passwd", os.O_PATH)).st_size
+
+    report = run_in_child(
+        {"seccomp"},
+        {
+            "fstat": fstat_open_file,
+            "stat": lambda: os.stat("/etc/passwd").st_size,
+            "lstat": lambda: os.lstat("/etc/passwd").st_size,
+            "o_path": stat_through_o_path,
+            "exists": lambda: os.path.exists("/etc/passwd"),
+        },
+    )
+    require_active(report, "seccomp")
+    assert report.outcomes["fstat"] == {"ok": True, "value": 1}
+    for name in ("stat", "lstat", "o_path"):
+        assert report.outcomes[name]["errno"] == errno.EPERM, report.outcomes[name]
+    assert report.outcomes["exists"] == {"ok": True, "value": False}
+
+
+def test_the_parent_death_signal_cannot_be_cleared() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def clear() -> int:
+        if libc.prctl(1, 0, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+        return 0
+
+    report = run_in_child({"seccomp"}, {"clear": clear})
+    require_active(report, "seccomp")
+    assert report.outcomes["clear"]["errno"] == errno.EPERM
