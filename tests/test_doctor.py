@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands import doctor
-from sandbox.os_layers import LAYER_NAMES, ProbeError
+from sandbox.os_layers import LAYER_NAMES, LayerStatus, ProbeError
 
 
 def run_doctor(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -79,3 +79,24 @@ def test_a_missing_runtime_package_is_a_problem(monkeypatch: pytest.MonkeyPatch)
     assert report["packages"]["numpy"] is None
     assert report["problems"] == ["numpy is not installed: the sandbox cannot run"]
     assert "numpy             not installed" in doctor.render(report)
+
+
+def test_a_missing_layer_says_how_to_enable_it_and_that_run_would_refuse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def without_landlock() -> list[LayerStatus]:
+        return [
+            LayerStatus(name, True, "fine")
+            if name != "landlock"
+            else LayerStatus(name, False, "the kernel has no Landlock", missing=True)
+            for name in LAYER_NAMES
+        ]
+
+    monkeypatch.setattr(doctor, "probe", without_landlock)
+    report = doctor.gather()
+    assert len(report["problems"]) == 1
+    assert "`run` and `local` would refuse to start" in report["problems"][0]
+    text = doctor.render(report)
+    assert "landlock  missing" in text
+    assert "to enable: needs Linux 5.13+ with CONFIG_SECURITY_LANDLOCK=y" in text
+    assert doctor.gather(frozenset({"landlock"}))["problems"] == []
