@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.ma  # np.median imports it lazily, and a confined child can't
 
 from sandbox import os_layers
 from sandbox.child import execute_job
