@@ -81,33 +81,36 @@ def test_every_call_the_issue_names_is_refused_when_really_issued() -> None:
     assert not let_through
 
 
-def test_stat_works_on_an_open_file_but_not_by_path(tmp_path: Path) -> None:
+def test_nothing_is_stated_by_path_even_with_a_raw_call(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("x")
+    newfstatat = kernel_numbers(_libc.MACHINE)["newfstatat"]
 
-    def fstat_open_file() -> int:
+    def read_open_file() -> str:
         fd = os.open(target, os.O_RDONLY)
         try:
-            return os.fstat(fd).st_size
+            return os.read(fd, 10).decode()
         finally:
             os.close(fd)
 
-    def stat_through_o_path() -> int:
-        return os.fstat(os.open("/etc/passwd", os.O_PATH)).st_size
+    def raw_stat_with_empty_path_flag() -> int:
+        buffer = ctypes.create_string_buffer(256)
+        return _libc.syscall(newfstatat, -100, b"/etc/passwd", buffer, 0x1000)  # AT_EMPTY_PATH
 
     report = run_in_child(
         {"seccomp"},
         {
-            "fstat": fstat_open_file,
+            "read": read_open_file,
             "stat": lambda: os.stat("/etc/passwd").st_size,
             "lstat": lambda: os.lstat("/etc/passwd").st_size,
-            "o_path": stat_through_o_path,
+            "o_path": lambda: os.open("/etc/passwd", os.O_PATH),
+            "raw": raw_stat_with_empty_path_flag,
             "exists": lambda: os.path.exists("/etc/passwd"),
         },
     )
     require_active(report, "seccomp")
-    assert report.outcomes["fstat"] == {"ok": True, "value": 1}
-    for name in ("stat", "lstat", "o_path"):
+    assert report.outcomes["read"] == {"ok": True, "value": "x"}
+    for name in ("stat", "lstat", "o_path", "raw"):
         assert report.outcomes[name]["errno"] == errno.EPERM, report.outcomes[name]
     assert report.outcomes["exists"] == {"ok": True, "value": False}
 

@@ -33,7 +33,6 @@ _OFF_ARGS = 16
 
 # O_PATH: Landlock does not check O_PATH opens, and fstat on one would show any file.
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_PATH
-AT_EMPTY_PATH = 0x1000
 # Stands for the child's own pid until `apply` writes it in: the filter is built once in
 # the zygote, before the pid is known. No syscall number or arch has this value.
 OWN_PID = 0xFFFFFFFF
@@ -144,14 +143,6 @@ def build_program(arch: Arch) -> list[Insn]:
         _jump(_JEQ_K, OWN_PID, jt="allow", jf="eperm"),
         "after_prlimit",
     ]
-    for nr, flags_arg in arch.stat_flags_arg.items():
-        after = f"after_stat_{nr}"
-        items += [
-            _jump(_JEQ_K, nr, jf=after),
-            _stmt(_LD_W_ABS, _OFF_ARGS + 8 * flags_arg),
-            _jump(_JSET_K, AT_EMPTY_PATH, jt="allow", jf="eperm"),
-            after,
-        ]
     items += _search_tree(sorted(set(arch.allowed.values())))
     items += [
         "allow",

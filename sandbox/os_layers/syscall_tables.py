@@ -6,7 +6,9 @@ solution (`python -m bot check-lessons`), the sandbox and grading tests, and Num
 runs were traced with `strace -f`; what each child called after installing its filter is
 the list below, minus calls a child copes without (ioctl: isatty reads any failure as "not
 a terminal"; prctl: the parent-death signal is now set before the filter; clone: only the
-layer check tries it), plus a few the runtime needs on paths the traces did not take, each
+layer check tries it; newfstatat: only to show source lines in warnings that go to
+/dev/null, and any stat by path would show sizes and owners outside the readable trees,
+which seccomp cannot tell from an fstat because it cannot read the path), plus a few the runtime needs on paths the traces did not take, each
 with its reason. aarch64 uses the generic table, which has no legacy calls (open, stat).
 """
 
@@ -26,9 +28,6 @@ class Arch:
     # Opening: allowed read-only (and never O_PATH); syscall number -> index of its flags.
     open_flags_arg: dict[int, int]
     openat2: int  # takes a struct: ENOSYS, so libc falls back to openat
-    # fstat on an open file: allowed only with AT_EMPTY_PATH; syscall -> index of flags.
-    # A path-based stat would show sizes and owners outside the readable trees.
-    stat_flags_arg: dict[int, int]
     has_x32: bool
     # Signal senders whose first argument is the target pid: allowed only towards itself.
     signal_senders: tuple[int, ...]
@@ -71,7 +70,6 @@ X86_64 = Arch(
     allowed={name: X86_64_NUMBERS[name] for name in _TRACED_AND_NEEDED},
     open_flags_arg={2: 1, 257: 2},  # open(path, flags), openat(dirfd, path, flags)
     openat2=437,
-    stat_flags_arg={262: 3},  # newfstatat(dirfd, path, buf, flags)
     has_x32=True,
     signal_senders=(62, 200, 234, 129, 297),  # kill tkill tgkill rt_(tg)sigqueueinfo
     prlimit64=302,
@@ -82,7 +80,6 @@ AARCH64 = Arch(
     allowed={name: AARCH64_NUMBERS[name] for name in _TRACED_AND_NEEDED},
     open_flags_arg={56: 2},  # openat(dirfd, path, flags)
     openat2=437,
-    stat_flags_arg={79: 3},  # newfstatat(dirfd, path, buf, flags)
     has_x32=False,
     signal_senders=(129, 130, 131, 138, 240),  # kill tkill tgkill rt_(tg)sigqueueinfo
     prlimit64=261,
