@@ -8,8 +8,9 @@ the list below, minus calls a child copes without (ioctl: isatty reads any failu
 a terminal"; prctl: the parent-death signal is now set before the filter; clone: only the
 layer check tries it; newfstatat: only to show source lines in warnings that go to
 /dev/null, and any stat by path would show sizes and owners outside the readable trees,
-which seccomp cannot tell from an fstat because it cannot read the path), plus a few the runtime needs on paths the traces did not take, each
-with its reason. aarch64 uses the generic table, which has no legacy calls (open, stat).
+which seccomp cannot tell from an fstat because it cannot read the path), plus a few the
+runtime needs on paths the traces did not take, each with its reason. aarch64 uses the
+generic table, which has no legacy calls (open, stat).
 """
 
 from __future__ import annotations
