@@ -52,8 +52,7 @@ INDEPENDENT_ALLOWLIST = frozenset(
 )
 # Allowed only for some arguments; checked in tests of their own.
 ARGUMENT_CHECKED = frozenset(
-    "open openat openat2 kill tkill tgkill rt_sigqueueinfo rt_tgsigqueueinfo "
-    "prlimit64".split()
+    "open openat openat2 kill tkill tgkill rt_sigqueueinfo rt_tgsigqueueinfo prlimit64".split()
 )
 # What the sandbox issue names as left out, and more, whatever else changes.
 ISSUE_DENIED = """setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxattr llistxattr
