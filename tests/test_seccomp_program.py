@@ -62,8 +62,8 @@ ptrace clone clone3 execve execveat socket socketpair connect bind listen accept
 mount umount2 pivot_root chroot setns unshare bpf perf_event_open userfaultfd keyctl
 io_uring_setup init_module finit_module mknodat linkat symlinkat unlinkat renameat renameat2
 mkdirat truncate ftruncate statx getdents64 readlinkat getpgid getsid setpgid
-setpriority sched_setaffinity clock_nanosleep ioctl""".split()
-X86_64_ONLY_DENIED = """fork vfork utime utimes futimesat chmod chown lchown stat lstat
+setpriority sched_setaffinity clock_nanosleep ioctl openat openat2 newfstatat""".split()
+X86_64_ONLY_DENIED = """open fork vfork utime utimes futimesat chmod chown lchown stat lstat
 mknod link symlink unlink rename mkdir rmdir creat readlink getdents getpgrp""".split()
 
 
@@ -89,7 +89,6 @@ def test_filter_allows_exactly_the_independent_list(machine: str) -> None:
     for nr in set(range(512)) - checked:
         expected = seccomp.RET_ALLOW if nr in allowed else EPERM
         assert run_filter(program, arch.audit_arch, nr) == expected, nr
-    assert run_filter(program, arch.audit_arch, arch.openat2) == seccomp.RET_ERRNO | errno.ENOSYS
     i386 = 0x40000003
     assert run_filter(program, i386, 0) == seccomp.RET_KILL_PROCESS
 
@@ -118,17 +117,12 @@ def test_stat_by_path_is_denied_whatever_its_flags(machine: str) -> None:
 
 
 @pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
-def test_filter_allows_opening_for_reading_only(machine: str) -> None:
+def test_filter_refuses_opening_whatever_the_flags(machine: str) -> None:
     arch = syscall_tables.ARCHES[machine]
     program = seccomp.build_program(arch)
     openat = OPENAT[machine]
-    read_only = os.O_RDONLY | os.O_CLOEXEC | os.O_DIRECTORY | os.O_NOFOLLOW
-    assert run_filter(program, arch.audit_arch, openat, 0, 0, read_only) == seccomp.RET_ALLOW
-    for flag in (os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC, os.O_APPEND, os.O_PATH):
-        flags = os.O_CLOEXEC | flag
-        assert run_filter(program, arch.audit_arch, openat, 0, 0, flags) == EPERM, flag
-        # The flags argument's position matters: a write flag elsewhere is not a write.
-        assert run_filter(program, arch.audit_arch, openat, flags, flags) == seccomp.RET_ALLOW
+    for flags in (os.O_RDONLY, os.O_RDONLY | os.O_CLOEXEC | os.O_DIRECTORY, os.O_PATH, os.O_WRONLY):
+        assert run_filter(program, arch.audit_arch, openat, 0, 0, flags) == EPERM, flags
 
 
 @pytest.mark.parametrize("machine", sorted(syscall_tables.ARCHES))
@@ -150,11 +144,10 @@ def test_filter_lets_limits_change_only_for_the_child_itself(machine: str) -> No
     assert run_filter(program, arch.audit_arch, arch.prlimit64, 4242) == EPERM
 
 
-def test_filter_on_x86_64_checks_legacy_open_and_x32() -> None:
+def test_filter_on_x86_64_refuses_legacy_open_and_x32() -> None:
     arch = syscall_tables.X86_64
     program = seccomp.build_program(arch)
-    assert run_filter(program, arch.audit_arch, 2, 0, os.O_RDONLY) == seccomp.RET_ALLOW
-    assert run_filter(program, arch.audit_arch, 2, 0, os.O_WRONLY | os.O_CREAT) == EPERM
+    assert run_filter(program, arch.audit_arch, 2, 0, os.O_RDONLY) == EPERM
     assert run_filter(program, arch.audit_arch, 0x40000000 | 39) == EPERM  # x32 getpid
 
 
@@ -162,5 +155,5 @@ def test_filter_on_x86_64_checks_legacy_open_and_x32() -> None:
 def test_syscall_numbers_match_the_kernel_headers(machine: str) -> None:
     defined = kernel_numbers(machine)
     arch = syscall_tables.ARCHES[machine]
-    table = {**arch.allowed, "openat2": arch.openat2, "prlimit64": arch.prlimit64}
+    table = {**arch.allowed, "prlimit64": arch.prlimit64}
     assert {name: defined[name] for name in table} == table

@@ -55,8 +55,16 @@ def _child(layers: frozenset[str], paths: list[str], read_fd: int, write_fd: int
         prepare_zygote(layers)  # may return in a new process: PID 1 of a new namespace
         # Before Landlock hides /proc: which namespaces really changed.
         on_host = {name for name in NAMESPACE_LAYERS if namespaces.still_on_the_host(name)}
-        statuses = apply_child(layers, memory_mb=256, cpu_seconds=5, readable_paths=paths)
-        statuses = [verified(status, on_host=on_host) for status in statuses]
+        # Each layer is checked once it is on, the others before seccomp (which would refuse
+        # the very calls their checks make), seccomp last.
+        statuses = apply_child(
+            layers,
+            memory_mb=256,
+            cpu_seconds=5,
+            readable_paths=paths,
+            before_seccomp=lambda applied: [verified(s, on_host=on_host) for s in applied],
+        )
+        statuses = [verified(s, on_host=on_host) if s.name == "seccomp" else s for s in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
         while data:
             data = data[os.write(write_fd, data) :]

@@ -1,7 +1,7 @@
 """A classic-BPF seccomp ALLOWLIST: the few calls a run makes (see syscall_tables), a few
 more with their arguments checked, and EPERM for everything else (Python raises
-PermissionError): processes, exec, sockets, file writes and metadata changes (xattrs,
-times, modes, owners), SysV IPC, prctl, ptrace, mounts, namespaces, bpf, io_uring, ..."""
+PermissionError): processes, exec, sockets, opening or stat-ing any path, metadata changes
+(xattrs, times, modes, owners), SysV IPC, prctl, ptrace, mounts, namespaces, bpf, ..."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ NAME = "seccomp"
 _LD_W_ABS = 0x20
 _JEQ_K = 0x15
 _JGE_K = 0x35
-_JSET_K = 0x45
 _RET_K = 0x06
 RET_KILL_PROCESS = 0x80000000
 RET_ERRNO = 0x00050000
@@ -31,8 +30,6 @@ _OFF_NR = 0
 _OFF_ARCH = 4
 _OFF_ARGS = 16
 
-# O_PATH: Landlock does not check O_PATH opens, and fstat on one would show any file.
-WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_PATH
 # Stands for the child's own pid until `apply` writes it in: the filter is built once in
 # the zygote, before the pid is known. No syscall number or arch has this value.
 OWN_PID = 0xFFFFFFFF
@@ -116,16 +113,6 @@ def build_program(arch: Arch) -> list[Insn]:
     ]
     if arch.has_x32:
         items.append(_jump(_JGE_K, X32_SYSCALL_BIT, jt="eperm"))
-    items.append(_jump(_JEQ_K, arch.openat2, jt="enosys"))
-    for nr, flags_arg in arch.open_flags_arg.items():
-        after = f"after_open_{nr}"
-        items += [
-            _jump(_JEQ_K, nr, jf=after),
-            # The low 32 bits of the argument (little-endian) hold every O_* bit we test.
-            _stmt(_LD_W_ABS, _OFF_ARGS + 8 * flags_arg),
-            _jump(_JSET_K, WRITE_FLAGS, jt="eperm", jf="allow"),
-            after,
-        ]
     # Signals only to itself: kill(0 or -1, ...) would reach every sibling run as `nobody`
     # (Landlock's signal scoping covers this too, but only from ABI 6).
     for nr in arch.signal_senders:
@@ -149,8 +136,6 @@ def build_program(arch: Arch) -> list[Insn]:
         _stmt(_RET_K, RET_ALLOW),
         "eperm",
         _stmt(_RET_K, RET_ERRNO | errno.EPERM),
-        "enosys",
-        _stmt(_RET_K, RET_ERRNO | errno.ENOSYS),
     ]
     return _assemble(items)
 
@@ -196,5 +181,5 @@ def apply() -> LayerStatus:
         NAME,
         True,
         f"allowlist ({len(program)} instructions), everything else EPERM: no processes, exec, "
-        "sockets, file writes, metadata changes, path stat, SysV IPC, prctl, ptrace",
+        "sockets, opening or stat-ing any path, metadata changes, SysV IPC, prctl, ptrace",
     )

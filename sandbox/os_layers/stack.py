@@ -49,13 +49,19 @@ def prepare_zygote(enabled: frozenset[str]) -> list[LayerStatus]:
 
 
 def apply_child(
-    enabled: frozenset[str], *, memory_mb: int, cpu_seconds: int, readable_paths: Sequence[str]
+    enabled: frozenset[str],
+    *,
+    memory_mb: int,
+    cpu_seconds: int,
+    readable_paths: Sequence[str],
+    before_seccomp: Callable[[list[LayerStatus]], list[LayerStatus]] | None = None,
 ) -> list[LayerStatus]:
     """In each forked child, before learner code. The order matters: limits first (they
     measure the runtime as it is); Landlock while we may still open the paths it grants
     (the Python installation may be readable by root only); the uid drop; then the
     parent-death signal (the uid change clears it); seccomp last, so its allowlist never
-    has to leave room for set-up calls."""
+    has to leave room for set-up calls. `before_seccomp` (the probe's checks) sees and may
+    replace the other layers' statuses while the process can still look at itself."""
     check_names(enabled)
     steps: list[tuple[str, Callable[[], LayerStatus]]] = [
         ("rlimits", lambda: rlimits.apply(memory_mb=memory_mb, cpu_seconds=cpu_seconds)),
@@ -67,6 +73,9 @@ def apply_child(
         name: _guarded(name, step) if name in enabled else disabled(name) for name, step in steps
     }
     _libc.prctl(_libc.PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the zygote
+    if before_seccomp is not None:
+        checked = before_seccomp([statuses[name] for name in LAYER_NAMES if name != "seccomp"])
+        statuses.update((status.name, status) for status in checked)
     statuses["seccomp"] = (
         _guarded("seccomp", seccomp.apply) if "seccomp" in enabled else (disabled("seccomp"))
     )

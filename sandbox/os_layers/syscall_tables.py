@@ -6,9 +6,10 @@ solution (`python -m bot check-lessons`), the sandbox and grading tests, and Num
 runs were traced with `strace -f`; what each child called after installing its filter is
 the list below, minus calls a child copes without (ioctl: isatty reads any failure as "not
 a terminal"; prctl: the parent-death signal is now set before the filter; clone: only the
-layer check tries it; newfstatat: only to show source lines in warnings that go to
-/dev/null, and any stat by path would show sizes and owners outside the readable trees,
-which seccomp cannot tell from an fstat because it cannot read the path), plus a few the
+layer check tries it; newfstatat and openat: only to show source lines in warnings that
+go to /dev/null. A stat by path shows sizes and owners outside the readable trees, and
+seccomp cannot tell it from an fstat because it cannot read the path; an open outside them
+fails with EACCES or ENOENT, which tells which names exist), plus a few the
 runtime needs on paths the traces did not take, each with its reason. aarch64 uses the
 generic table, which has no legacy calls (open, stat).
 """
@@ -26,9 +27,6 @@ X32_SYSCALL_BIT = 0x40000000
 class Arch:
     audit_arch: int
     allowed: dict[str, int]  # allowed whatever their arguments
-    # Opening: allowed read-only (and never O_PATH); syscall number -> index of its flags.
-    open_flags_arg: dict[int, int]
-    openat2: int  # takes a struct: ENOSYS, so libc falls back to openat
     has_x32: bool
     # Signal senders whose first argument is the target pid: allowed only towards itself.
     signal_senders: tuple[int, ...]
@@ -69,8 +67,6 @@ AARCH64_NUMBERS = {
 X86_64 = Arch(
     audit_arch=AUDIT_ARCH_X86_64,
     allowed={name: X86_64_NUMBERS[name] for name in _TRACED_AND_NEEDED},
-    open_flags_arg={2: 1, 257: 2},  # open(path, flags), openat(dirfd, path, flags)
-    openat2=437,
     has_x32=True,
     signal_senders=(62, 200, 234, 129, 297),  # kill tkill tgkill rt_(tg)sigqueueinfo
     prlimit64=302,
@@ -79,8 +75,6 @@ X86_64 = Arch(
 AARCH64 = Arch(
     audit_arch=AUDIT_ARCH_AARCH64,
     allowed={name: AARCH64_NUMBERS[name] for name in _TRACED_AND_NEEDED},
-    open_flags_arg={56: 2},  # openat(dirfd, path, flags)
-    openat2=437,
     has_x32=False,
     signal_senders=(129, 130, 131, 138, 240),  # kill tkill tgkill rt_(tg)sigqueueinfo
     prlimit64=261,

@@ -48,8 +48,8 @@ def _seccomp() -> str | None:
 def _landlock() -> str | None:
     try:
         os.listdir("/")  # granted only if a readable path is "/" itself
-    except PermissionError:
-        return None
+    except PermissionError as exc:
+        return None if exc.errno == errno.EACCES else f"listing / failed with {exc}"
     return "listing / succeeded"
 
 
