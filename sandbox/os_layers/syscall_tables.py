@@ -36,15 +36,14 @@ class Arch:
 
 
 # Seen in the traces: reading the job and writing the result, memory (NumPy's arrays,
-# malloc, realloc of big blocks, MADV_HUGEPAGE), the CPU clock, exit, a futex wait, who am I
-# (the layer checks; capget: the uid check reads its own capabilities), abort() blocking
-# signals before it raises SIGABRT at itself. Not seen but needed: rt_sigreturn (returning
-# from any signal handler), exit (a thread's end), getrandom (np.random.default_rng() with
-# no seed), fstat (older glibc's fstat), the other get*id calls (same as getresuid).
+# malloc, realloc of big blocks, MADV_HUGEPAGE), the CPU clock, exit, a futex wait, abort()
+# blocking signals and finding itself before it raises SIGABRT at itself. Not seen but
+# needed: rt_sigreturn (returning from any signal handler), exit (a thread's end),
+# getrandom (np.random.default_rng() with no seed), fstat (older glibc's fstat). The id
+# calls the layer checks made are gone since those checks run before the filter.
 _TRACED_AND_NEEDED = (
     "read write close lseek mmap munmap mremap brk madvise clock_gettime futex exit_group "
-    "getpid gettid getresuid getresgid getgroups capget rt_sigprocmask "
-    "rt_sigreturn exit getrandom fstat getuid geteuid getgid getegid getppid"
+    "getpid gettid rt_sigprocmask rt_sigreturn exit getrandom fstat"
 ).split()
 
 X86_64_NUMBERS = {
