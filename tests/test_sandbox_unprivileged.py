@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -60,24 +61,39 @@ def _readable_python() -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class OrdinaryUser:
+    command: list[str]  # runs check.py as an ordinary user
+    project: Path  # the directory holding check.py and a copy of the sandbox package
+
+
+def _copy_project(root: Path) -> Path:
+    project = root / "project"
+    shutil.copytree(PROJECT / "sandbox", project / "sandbox")
+    (project / "check.py").write_text(SCRIPT)
+    return project
+
+
 @pytest.fixture(scope="session")
-def unprivileged_tree() -> Iterator[Path]:
-    """A world-readable directory with a venv of a readable Python holding copies of
-    numpy and RestrictedPython, and a copy of the sandbox package. Made once per session."""
-    if os.geteuid() != 0:
-        pytest.skip("already unprivileged: the other sandbox tests run as this user")
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv (util-linux) is not installed")
+def ordinary_user() -> Iterator[OrdinaryUser]:
+    """As root: uid 65534 through setpriv, with a venv of a Python that user can read
+    (copies of numpy and RestrictedPython in it) in a world-readable directory. As an
+    ordinary user already: this user, with this Python. Made once per session."""
     if not user_namespaces_allowed():
         pytest.skip(
             "this host allows no unprivileged user namespaces, so an ordinary user cannot "
             "get the uid and namespace layers"
         )
-    python = _readable_python()
-    if python is None:
-        pytest.skip("no Python of this version that another user can read")
     root = Path(tempfile.mkdtemp(prefix="sandbox-unprivileged-"))
     try:
+        if os.geteuid() != 0:
+            yield OrdinaryUser([sys.executable, "check.py"], _copy_project(root))
+            return
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv (util-linux) is not installed: can't become another user")
+        python = _readable_python()
+        if python is None:
+            pytest.skip("no Python of this version that another user can read")
         subprocess.run(
             [python, "-m", "venv", "--without-pip", str(root / "py")], check=True, timeout=120
         )
@@ -88,20 +104,18 @@ def unprivileged_tree() -> Iterator[Path]:
             libs = package.parent / f"{package.name}.libs"  # vendored shared libraries
             if libs.is_dir():
                 shutil.copytree(libs, site / libs.name)
-        shutil.copytree(PROJECT / "sandbox", root / "project" / "sandbox")
-        (root / "project" / "check.py").write_text(SCRIPT)
+        project = _copy_project(root)
         for path in [root, *root.rglob("*")]:
             path.chmod(path.stat().st_mode | (0o755 if path.is_dir() else 0o444))
-        root.chmod(0o755)
-        yield root
+        yield OrdinaryUser([*NOBODY, str(root / "py" / "bin" / "python"), "check.py"], project)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_an_ordinary_user_gets_every_layer(unprivileged_tree: Path) -> None:
+def test_an_ordinary_user_gets_every_layer(ordinary_user: OrdinaryUser) -> None:
     completed = subprocess.run(
-        [*NOBODY, str(unprivileged_tree / "py" / "bin" / "python"), "check.py"],
-        cwd=unprivileged_tree / "project",
+        ordinary_user.command,
+        cwd=ordinary_user.project,
         env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"},
         capture_output=True,
         text=True,
