@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(ValueError):
@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     )
     sandbox_timeout_s: float = Field(2.0, ge=0.1, validation_alias=env("SANDBOX_TIMEOUT"))
     sandbox_memory_mb: int = Field(256, ge=32, validation_alias=env("SANDBOX_MEMORY_MB"))
+    # OS layers `run` and `local` may start without (names, comma- or space-separated).
+    sandbox_allow_missing_layers: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias=env("SANDBOX_ALLOW_MISSING_LAYERS")
+    )
     solution_after_failures: int = Field(3, ge=0, validation_alias=env("SOLUTION_AFTER_FAILURES"))
     # Seconds between one learner's channel submissions.
     submission_cooldown_s: float = Field(3.0, ge=0, validation_alias=env("SUBMISSION_COOLDOWN"))
@@ -72,6 +76,20 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sandbox_allow_missing_layers", mode="before")
+    @classmethod
+    def _layer_names(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        from sandbox.os_layers import LAYER_NAMES
+
+        allowed = frozenset(value.replace(",", " ").lower().split())
+        if unknown := sorted(allowed - set(LAYER_NAMES)):
+            raise ValueError(
+                f"names unknown layers {', '.join(unknown)}; known: {', '.join(LAYER_NAMES)}"
+            )
+        return allowed
 
     @field_validator("database_path", mode="after")
     @classmethod
@@ -136,6 +154,8 @@ def _line(detail: ErrorDetails) -> str:
         return f"{name} must be at least {context['ge']:g}{given}"
     if kind == "less_than_equal":
         return f"{name} must be at most {context['le']:g}{given}"
+    if kind == "value_error":  # our own validators word the problem after the name
+        return f"{name} {context['error']}"
     if kind == "literal_error":
         return f"{name} must be one of {', '.join(LOG_LEVELS)}{given}"
     return f"{name}: {detail['msg']}{given}"

@@ -6,6 +6,7 @@ purpose (SystemExit, KeyboardInterrupt, MemoryError in the compiler), becomes a 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from types import CodeType, TracebackType
@@ -95,11 +96,39 @@ def _classify(exc: BaseException, source: str, output: CappedOutput) -> dict[str
         return {"status": "output_limit", "error": None}
     if isinstance(exc, MemoryError):
         return {"status": "memory", "error": _error_info(exc, source)}
-    if isinstance(exc, SandboxRestriction):
+    if _refused_by_policy(exc):
         return {"status": "rejected", "error": _error_info(exc, source)}
     if isinstance(exc, SyntaxError):  # only reachable with the policy off
         return {"status": "syntax_error", "error": _error_info(exc, source)}
     return {"status": "error", "error": _error_info(exc, source)}
+
+
+def _policy_refusal_types() -> frozenset[type[BaseException]]:
+    found: set[type[BaseException]] = set()
+    pending: list[type[BaseException]] = [SandboxRestriction]
+    while pending:
+        kind = pending.pop()
+        found.add(kind)
+        pending += kind.__subclasses__()
+    return frozenset(found)
+
+
+# Taken when this module loads, before any learner code: a class a learner defines later
+# is never one of them, whatever its name.
+_POLICY_REFUSALS = _policy_refusal_types()
+_SANDBOX_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _refused_by_policy(exc: BaseException) -> bool:
+    """`rejected` is the policy's word alone: one of its own refusal types, by exact type,
+    raised inside the sandbox's code. A learner who got hold of the class and raised it
+    with their own text (`raise type(caught)("...")`) raised it in their code: `error`."""
+    if type(exc) not in _POLICY_REFUSALS:
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_SANDBOX_DIR)
 
 
 def _error_info(exc: BaseException, source: str) -> dict[str, Any]:
@@ -114,7 +143,7 @@ def _error_info(exc: BaseException, source: str) -> dict[str, Any]:
     elif isinstance(exc, MemoryError) and not message:
         message = "your code ran out of memory"
     return {
-        "type": "NotAvailable" if isinstance(exc, SandboxRestriction) else type(exc).__name__,
+        "type": "NotAvailable" if _refused_by_policy(exc) else type(exc).__name__,
         "message": message[:2000],
         "line": line,
         "source_line": _source_line(source, line),

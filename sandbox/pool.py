@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from sandbox.child_io import assemble, exchange
+from sandbox.layer_requirements import refusals
 from sandbox.limits import Limits
 from sandbox.messages import describe
 from sandbox.protocol import encode_frame
@@ -41,6 +42,9 @@ class SandboxOptions:
 
     policy: bool = True
     layers: frozenset[str] | None = None  # None: every OS layer the host provides
+    # Fail closed (the bot's `run` and `local`): None starts with whatever layers came up;
+    # a set refuses to start on a layer that failed, or a missing one the set doesn't name.
+    allow_missing_layers: frozenset[str] | None = None
 
 
 class Sandbox:
@@ -169,7 +173,7 @@ class Sandbox:
                         os.close(fd)
             if zygote is not None:
                 zygote.forget(run_id)
-        return assemble(raw, exit_info, limits)
+        return assemble(raw, exit_info, limits, policy=self.options.policy)
 
     async def _ensure_zygote(self) -> ZygoteClient:
         if self._zygote is not None and self._zygote.alive:
@@ -194,7 +198,15 @@ class Sandbox:
 
         layers = self.options.layers if self.options.layers is not None else os_layers.LAYER_NAMES
         config = {"spare": self.workers, "policy": self.options.policy, "layers": sorted(layers)}
-        return await spawn_zygote(config)
+        zygote = await spawn_zygote(config)
+        allowed = self.options.allow_missing_layers
+        problems = [] if allowed is None else refusals(zygote.layers, allowed)
+        if problems:
+            await zygote.stop()
+            raise SandboxUnavailable(
+                "refusing to run learners' code without its OS isolation: " + "; ".join(problems)
+            )
+        return zygote
 
 
 def _result(

@@ -16,6 +16,8 @@ import ctypes
 import gc
 import json
 import os
+import random
+import secrets
 import selectors
 import signal
 import socket
@@ -26,12 +28,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.ma  # np.median imports it lazily, and a confined child can't
+
 from sandbox import os_layers
 from sandbox.child import execute_job
 from sandbox.facades import Facade, build_facades
 from sandbox.protocol import crash_result, encode_frame, read_frame, write_all
 
 _PR_SET_PDEATHSIG = 1
+_WRAPPER_FAILED = 70
+# A child's wrapper exits with a code drawn from these, so a child whose policy fell and
+# that wrote its own frame and exited can't pass for a finished run, short of finding its
+# token in the wrapper's stack. Left out: 0, 1 (an uncaught exception), 70 and 120
+# (Python's own codes for a failing exit).
+_EXIT_TOKENS = tuple(sorted(set(range(2, 256)) - {_WRAPPER_FAILED, 120}))
 _WARM_UP = """
 import numpy as np
 import math, random, statistics
@@ -44,6 +55,7 @@ for step in range(3):
     w = w - 0.1 * float(np.mean(2 * (w * x - y) * x))
 print(f"{mse(y, w * x):.3f}", "{:.2f}".format(w), sorted([3, 1]), tuple(zip([1], [2])))
 a = np.random.default_rng(0).normal(size=(3, 3)); np.linalg.inv(a @ a.T + np.eye(3))
+η = 0.1  # a non-ASCII name makes the compiler import unicodedata, which a child can't load
 """
 
 
@@ -52,6 +64,7 @@ class Child:
     pid: int
     job_fd: int  # write end, handed to the pool
     result_fd: int  # read end, handed to the pool
+    exit_token: int  # the exit code of its trusted wrapper; only the zygote and it know it
     pidfd: int | None = None  # readable once the process exits
     run_id: int | None = None
     started: float = 0.0
@@ -99,17 +112,19 @@ class Zygote:
     def fork_child(self) -> Child:
         job_r, job_w = os.pipe()
         result_r, result_w = os.pipe()
+        token = secrets.choice(_EXIT_TOKENS)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which always _exits
-            code = 70
+            code = _WRAPPER_FAILED
             try:
                 self._child_main(job_r, result_w)
-                code = 0
+                code = token
             finally:
                 os._exit(code)
         os.close(job_r)
         os.close(result_w)
-        return Child(pid=pid, job_fd=job_w, result_fd=result_r, pidfd=_pidfd(pid))
+        return Child(pid=pid, job_fd=job_w, result_fd=result_r, exit_token=token,
+                     pidfd=_pidfd(pid))  # fmt: skip
 
     def _child_main(self, job_fd: int, result_fd: int) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -120,6 +135,7 @@ class Zygote:
         os.closerange(3, low)
         os.closerange(low + 1, high)
         os.closerange(high + 1, 1 << 20)
+        reseed_random_generators()  # while still idle, and before seccomp
         job = read_frame(job_fd)
         if job is None:  # the pool or the zygote closed the pipe: nothing to run
             return
@@ -137,8 +153,6 @@ class Zygote:
             failure = crash_result(f"isolation failed ({detail})")
             write_all(result_fd, encode_frame({"result": failure}))
             return
-        # Die with the zygote; set after the uid change, which clears it.
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         result = execute_job(job, self.facades, policy=self.config.policy)
         try:
             frame = encode_frame({"result": result})
@@ -178,6 +192,8 @@ class Zygote:
             "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3),
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            # Ended through its wrapper, which wrote the one frame the pool may read.
+            "completed": os.WIFEXITED(status) and os.WEXITSTATUS(status) == child.exit_token,
         }
         self.send(exit_info)
         return True
@@ -223,7 +239,10 @@ class Zygote:
             self.enforce_deadlines()
 
     def handle_requests(self) -> bool:
-        data = self.control.recv(65536)
+        try:
+            data = self.control.recv(65536)
+        except ConnectionError:
+            data = b""
         if not data:
             return False  # the pool closed the control socket: shut down
         request = json.loads(data)
@@ -237,6 +256,16 @@ class Zygote:
         for child in [*self.idle, *self.running.values()]:
             _kill(child.pid)
             _reap(child.pid)
+
+
+def reseed_random_generators() -> None:
+    """Every generator a run can reach without a seed of its own starts from fresh kernel
+    randomness, so no run shares (or can predict) another's numbers: Python's `random` and
+    NumPy's legacy global one (np.random.rand, seed, shuffle, ...). default_rng() without
+    a seed asks the kernel itself."""
+    seed = os.urandom(32)
+    random.seed(seed)
+    np.random.seed(np.frombuffer(seed, dtype=np.uint32))
 
 
 def _pidfd(pid: int) -> int | None:
@@ -275,7 +304,8 @@ def main() -> None:
     if not config.policy:
         import subprocess  # noqa: F401  - test mode: unrestricted code may reach it
 
-    statuses = os_layers.prepare_zygote(config.layers)
+    # With a PID namespace this returns in a new process, PID 1 of it; this one only waits.
+    os_layers.prepare_zygote(config.layers)
     zygote = Zygote(config, control, devnull)
     # Warm every lazy import and code path once, in trusted code, before forking.
     execute_job(
@@ -284,16 +314,16 @@ def main() -> None:
         zygote.facades,
         policy=True,
     )  # fmt: skip
-    # The probe child reports the per-child layers; netns is what the zygote itself did.
-    statuses = [s for s in os_layers.probe(config.layers) if s.name != "netns"] + statuses
-    zygote.expected_active = frozenset(s.name for s in statuses if s.active and s.name != "netns")
+    # A probe child applies and checks every layer, as each run's child will.
+    statuses = os_layers.probe(config.layers)
+    zygote.expected_active = frozenset(s.name for s in statuses if s.active)
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
     zygote.send(
         {
             "op": "hello",
             "pid": os.getpid(),
-            "layers": [{"name": s.name, "active": s.active, "detail": s.detail} for s in statuses],
+            "layers": [s.to_json() for s in statuses],
         }
     )
     try:

@@ -36,6 +36,7 @@ class LayerReport:
     name: str
     active: bool
     detail: str
+    missing: bool = False  # the host does not offer it (as opposed to: it failed)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ async def spawn_zygote(config: dict[str, Any]) -> ZygoteClient:
         await process.wait()
         ours.close()
         raise SandboxUnavailable("the sandbox process did not start (see the log above)")
-    layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]))
+    layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]),
+                          bool(x.get("missing", False)))
               for x in hello.get("layers", [])]  # fmt: skip
     for layer in layers:
         if not layer.active and layer.detail != "disabled by configuration":

@@ -13,7 +13,7 @@ import pytest
 
 from bot.commands import doctor
 from bot.settings import Settings
-from sandbox.os_layers import LAYER_NAMES, ProbeError
+from sandbox.os_layers import LAYER_NAMES, LayerStatus, ProbeError
 
 
 def run_doctor(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +42,7 @@ def test_doctor_json_reports_every_layer(tmp_path: Path) -> None:
     assert report["problems"] == []
     if os.geteuid() == 0:  # root on Linux: these two never depend on kernel options
         active = {layer["name"] for layer in report["layers"] if layer["active"]}
-        assert {"rlimits", "uid", "netns"} <= active
+        assert {"rlimits", "uid", "netns", "ipcns", "pidns"} <= active
 
 
 def test_doctor_text_names_each_layer_and_its_state(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_doctor_text_names_each_layer_and_its_state(tmp_path: Path) -> None:
         if words and words[0] in LAYER_NAMES:
             states[words[0]] = words[1]
     assert list(states) == list(LAYER_NAMES)
-    assert set(states.values()) <= {"active", "skipped"}
+    assert set(states.values()) <= {"active", "missing", "FAILED"}
     assert "kernel" in completed.stdout and "numpy" in completed.stdout
 
 
@@ -96,3 +96,24 @@ def test_doctor_checks_rlimits_at_the_configured_limits(tmp_path: Path) -> None:
     report = json.loads(completed.stdout)
     (rlimits,) = [layer for layer in report["layers"] if layer["name"] == "rlimits"]
     assert "+ 100)" in rlimits["detail"] and "CPU 8 s" in rlimits["detail"], rlimits
+
+
+def test_a_missing_layer_says_how_to_enable_it_and_that_run_would_refuse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def without_landlock(**_limits: int) -> list[LayerStatus]:
+        return [
+            LayerStatus(name, True, "fine")
+            if name != "landlock"
+            else LayerStatus(name, False, "the kernel has no Landlock", missing=True)
+            for name in LAYER_NAMES
+        ]
+
+    monkeypatch.setattr(doctor, "probe", without_landlock)
+    report = doctor.gather()
+    assert len(report["problems"]) == 1
+    assert "`run` and `local` would refuse to start" in report["problems"][0]
+    text = doctor.render(report)
+    assert "landlock  missing" in text
+    assert "to enable: needs Linux 5.13+ with CONFIG_SECURITY_LANDLOCK=y" in text
+    assert doctor.gather(frozenset({"landlock"}))["problems"] == []

@@ -57,7 +57,9 @@ def write(path: Path) -> str:
 
 
 def connect(port: int) -> str:
-    return f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=3).close()"
+    # A bare socket: create_connection would first import the idna codec, which is not
+    # preloaded, and that import fails under seccomp for a reason of its own.
+    return f"import socket\nsocket.socket().connect(('127.0.0.1', {port}))"
 
 
 FORK = "import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)"
@@ -211,12 +213,18 @@ async def test_production_settings_still_run_a_lesson() -> None:
     assert set(reports) == set(LAYER_NAMES)
 
 
+# No time.sleep: clock_nanosleep is not on the seccomp allowlist (no lesson waits).
+BUSY_FOR_A_SECOND = (
+    "import time\nend = time.monotonic() + 1\nwhile time.monotonic() < end:\n    pass\n"
+)
+
+
 async def test_a_run_cannot_signal_a_concurrent_run() -> None:
     """Concurrent runs share the uid `nobody`; kill(-1) would reach all of them."""
     options = SandboxOptions(policy=False, layers=frozenset(LAYER_NAMES))
     async with Sandbox(workers=2, limits=LIMITS, options=options) as sandbox:
         victim = asyncio.create_task(
-            sandbox.run("import time\ntime.sleep(1)\nfinished = True", probes={"f": "finished"})
+            sandbox.run(BUSY_FOR_A_SECOND + "finished = True", probes={"f": "finished"})
         )
         await asyncio.sleep(0.2)  # let the victim start; the attack is refused either way
         attack = await sandbox.run("import os, signal\nos.kill(-1, signal.SIGKILL)")

@@ -10,7 +10,10 @@ import sys
 from importlib import metadata
 from typing import Any
 
+from sandbox import LayerReport
+from sandbox.layer_requirements import refusals
 from sandbox.os_layers import LayerStatus, ProbeError, cpu_seconds_for, probe
+from sandbox.os_layers.hints import how_to_enable
 
 NAME = "doctor"
 HELP = "report versions, the kernel and which sandbox OS isolation layers this host provides"
@@ -24,9 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def gather(*, memory_mb: int = 256, timeout_s: float = 2.0) -> dict[str, Any]:
+def gather(
+    allow_missing: frozenset[str] = frozenset(), *, memory_mb: int = 256, timeout_s: float = 2.0
+) -> dict[str, Any]:
     """Everything the report shows, as plain data. `layers` is None when the probe failed.
-    The rlimits are checked at the limits a run gets (SANDBOX_MEMORY_MB, SANDBOX_TIMEOUT)."""
+    A layer that would make `run` and `local` refuse to start is a problem. The rlimits are
+    checked at the limits a run gets (SANDBOX_MEMORY_MB, SANDBOX_TIMEOUT)."""
     uname = os.uname()
     report: dict[str, Any] = {
         "python": {"version": platform.python_version(), "executable": sys.executable},
@@ -41,9 +47,15 @@ def gather(*, memory_mb: int = 256, timeout_s: float = 2.0) -> dict[str, Any]:
             report["problems"].append(f"{name} is not installed: the sandbox cannot run")
     try:
         statuses = probe(memory_mb=memory_mb, cpu_seconds=cpu_seconds_for(timeout_s))
-        report["layers"] = [status.to_json() for status in statuses]
     except (ProbeError, OSError) as exc:
         report["problems"].append(f"probing the OS layers failed: {exc}")
+        return report
+    report["layers"] = [status.to_json() for status in statuses]
+    reports = [LayerReport(s.name, s.active, s.detail, s.missing) for s in statuses]
+    report["problems"] += [
+        f"`run` and `local` would refuse to start: {reason}"
+        for reason in refusals(reports, allow_missing)
+    ]
     return report
 
 
@@ -74,7 +86,11 @@ def time_sandbox_runs(runs: int = 20) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    report = gather(memory_mb=settings.sandbox_memory_mb, timeout_s=settings.sandbox_timeout_s)
+    report = gather(
+        settings.sandbox_allow_missing_layers,
+        memory_mb=settings.sandbox_memory_mb,
+        timeout_s=settings.sandbox_timeout_s,
+    )
     try:
         report["sandbox_run"] = time_sandbox_runs()
         if report["sandbox_run"]["status"] != "ok":
@@ -102,8 +118,10 @@ def render(report: dict[str, Any]) -> str:
         lines.append("OS isolation layers (applied and checked in a throwaway child):")
         for item in report["layers"]:
             status = LayerStatus.from_json(item)
-            state = "active " if status.active else "skipped"
-            lines.append(f"  {status.name:<9} {state}  {status.detail}")
+            state = "active" if status.active else ("missing" if status.missing else "FAILED")
+            lines.append(f"  {status.name:<9} {state:<7}  {status.detail}")
+            if status.missing:
+                lines.append(f"  {'':<9} {'':<7}  to enable: {how_to_enable(status.name)}")
     if run := report.get("sandbox_run"):
         lines.append(
             f"Sandbox pool: started in {run['start_ms']} ms, "

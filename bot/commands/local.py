@@ -20,7 +20,7 @@ from bot.plots import Plotter
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
-from sandbox import Limits, Sandbox, SandboxUnavailable
+from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
 
 NAME = "local"
 HELP = "take the course in this terminal (no Discord needed; progress is saved)"
@@ -74,7 +74,11 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         async with (
             SqliteStore(path) as store,
-            Sandbox(workers=min(LOCAL_WORKERS, settings.sandbox_workers), limits=limits) as sandbox,
+            Sandbox(
+                workers=min(LOCAL_WORKERS, settings.sandbox_workers),
+                limits=limits,
+                options=SandboxOptions(allow_missing_layers=settings.sandbox_allow_missing_layers),
+            ) as sandbox,
             Plotter() as plotter,
         ):
             core = TutorCore(

@@ -21,7 +21,7 @@ from bot.discord_app.endpoints import use_endpoints
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
-from sandbox import Limits, Sandbox, SandboxUnavailable
+from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
 
 PORTAL = "https://discord.com/developers/applications"
 
@@ -49,7 +49,13 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
             ) from None
         try:
             sandbox = await resources.enter_async_context(
-                Sandbox(workers=settings.sandbox_workers, limits=limits)
+                Sandbox(
+                    workers=settings.sandbox_workers,
+                    limits=limits,
+                    options=SandboxOptions(
+                        allow_missing_layers=settings.sandbox_allow_missing_layers
+                    ),
+                )
             )
         except SandboxUnavailable as exc:
             raise StartupProblem(

@@ -12,6 +12,7 @@ _libc.prctl.restype = ctypes.c_int
 
 MACHINE = os.uname().machine  # "x86_64" or "aarch64" are the ones we know
 
+PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_GET_NO_NEW_PRIVS = 39
 PR_SET_SECCOMP = 22
@@ -50,3 +51,34 @@ def unshare(flags: int) -> None:
     if _libc.unshare(ctypes.c_int(flags)) == -1:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    )
+
+
+_CAPABILITY_VERSION_3 = 0x20080522  # two _CapData: capabilities 0-31 and 32-63
+
+
+def drop_capabilities() -> None:
+    """Empty the effective, permitted and inheritable sets of the calling thread."""
+    data = (_CapData * 2)()
+    if _libc.capset(ctypes.byref(_CapHeader(_CAPABILITY_VERSION_3, 0)), data) == -1:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def effective_capabilities() -> int:
+    data = (_CapData * 2)()
+    if _libc.capget(ctypes.byref(_CapHeader(_CAPABILITY_VERSION_3, 0)), data) == -1:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return int(data[0].effective) | int(data[1].effective) << 32

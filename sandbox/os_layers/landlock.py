@@ -88,7 +88,8 @@ def _unavailable(exc: OSError) -> LayerStatus:
         errno.ENOSYS: "the kernel has no Landlock (Linux 5.13+ with CONFIG_SECURITY_LANDLOCK)",
         errno.EOPNOTSUPP: "Landlock is built in but disabled at boot (add it to lsm=)",
     }
-    return LayerStatus(NAME, False, reasons.get(exc.errno or 0, f"unavailable: {exc.strerror}"))
+    detail = reasons.get(exc.errno or 0, f"unavailable: {exc.strerror}")
+    return LayerStatus(NAME, False, detail, missing=True)
 
 
 def apply(readable_paths: Sequence[str]) -> LayerStatus:

@@ -8,9 +8,15 @@ import select
 import signal
 import time
 
-from sandbox.os_layers import netns
+from sandbox.os_layers import namespaces
 from sandbox.os_layers.paths import default_readable_paths
-from sandbox.os_layers.stack import LAYER_NAMES, apply_child, check_names, prepare_zygote
+from sandbox.os_layers.stack import (
+    LAYER_NAMES,
+    NAMESPACE_LAYERS,
+    apply_child,
+    check_names,
+    prepare_zygote,
+)
 from sandbox.os_layers.status import LayerStatus
 from sandbox.os_layers.verify import verified
 
@@ -56,12 +62,19 @@ def _child(
     code = 1
     try:
         os.close(read_fd)
-        prepare_zygote(layers)
-        netns_holds = netns.left_host_namespace()  # before Landlock hides /proc
+        prepare_zygote(layers)  # may return in a new process: PID 1 of a new namespace
+        # Before Landlock hides /proc: which namespaces really changed.
+        on_host = {name for name in NAMESPACE_LAYERS if namespaces.still_on_the_host(name)}
+        # Each layer is checked once it is on, the others before seccomp (which would refuse
+        # the very calls their checks make), seccomp last.
         statuses = apply_child(
-            layers, memory_mb=memory_mb, cpu_seconds=cpu_seconds, readable_paths=paths
+            layers,
+            memory_mb=memory_mb,
+            cpu_seconds=cpu_seconds,
+            readable_paths=paths,
+            before_seccomp=lambda applied: [verified(s, on_host=on_host) for s in applied],
         )
-        statuses = [verified(status, netns_holds=netns_holds) for status in statuses]
+        statuses = [verified(s, on_host=on_host) if s.name == "seccomp" else s for s in statuses]
         data = json.dumps([status.to_json() for status in statuses]).encode()
         while data:
             data = data[os.write(write_fd, data) :]

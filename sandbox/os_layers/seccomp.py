@@ -1,5 +1,7 @@
-"""A classic-BPF seccomp filter: deny process creation, networking, filesystem changes and
-kernel-attack surface with EPERM (Python raises PermissionError), allow everything else."""
+"""A classic-BPF seccomp ALLOWLIST: the few calls a run makes (see syscall_tables), a few
+more with their arguments checked, and EPERM for everything else (Python raises
+PermissionError): processes, exec, sockets, opening or stat-ing any path, metadata changes
+(xattrs, times, modes, owners), SysV IPC, prctl, ptrace, mounts, namespaces, bpf, ..."""
 
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ NAME = "seccomp"
 _LD_W_ABS = 0x20
 _JEQ_K = 0x15
 _JGE_K = 0x35
-_JSET_K = 0x45
 _RET_K = 0x06
 RET_KILL_PROCESS = 0x80000000
 RET_ERRNO = 0x00050000
@@ -29,7 +30,6 @@ _OFF_NR = 0
 _OFF_ARCH = 4
 _OFF_ARGS = 16
 
-WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # Stands for the child's own pid until `apply` writes it in: the filter is built once in
 # the zygote, before the pid is known. No syscall number or arch has this value.
 OWN_PID = 0xFFFFFFFF
@@ -84,14 +84,14 @@ def _assemble(items: list[_Item]) -> list[Insn]:
 
 
 def _search_tree(numbers: list[int], prefix: str = "n") -> list[_Item]:
-    """Binary search over sorted syscall numbers: a hit returns EPERM, a miss ALLOW.
+    """Binary search over sorted syscall numbers: a hit is allowed, a miss gets EPERM.
     Installing a filter makes the kernel evaluate it for every syscall number (to cache
     "always allow"), in every child; a tree keeps that walk short, halving the install."""
     if len(numbers) <= 3:
         *firsts, last = numbers
         return [
-            *(_jump(_JEQ_K, nr, jt="eperm") for nr in firsts),
-            _jump(_JEQ_K, last, jt="eperm", jf="allow"),
+            *(_jump(_JEQ_K, nr, jt="allow") for nr in firsts),
+            _jump(_JEQ_K, last, jt="allow", jf="eperm"),
         ]
     middle = len(numbers) // 2
     upper = f"{prefix}u"
@@ -104,7 +104,7 @@ def _search_tree(numbers: list[int], prefix: str = "n") -> list[_Item]:
 
 
 def build_program(arch: Arch) -> list[Insn]:
-    """Arch check, the open family (its flags decide), then a search of the denied set."""
+    """Arch check, the calls whose arguments decide, then a search of the allowed set."""
     items: list[_Item] = [
         _stmt(_LD_W_ABS, _OFF_ARCH),
         _jump(_JEQ_K, arch.audit_arch, jt=1),
@@ -113,16 +113,6 @@ def build_program(arch: Arch) -> list[Insn]:
     ]
     if arch.has_x32:
         items.append(_jump(_JGE_K, X32_SYSCALL_BIT, jt="eperm"))
-    items.append(_jump(_JEQ_K, arch.openat2, jt="enosys"))
-    for nr, flags_arg in arch.open_flags_arg.items():
-        after = f"after_open_{nr}"
-        items += [
-            _jump(_JEQ_K, nr, jf=after),
-            # The low 32 bits of the argument (little-endian) hold every O_* bit we test.
-            _stmt(_LD_W_ABS, _OFF_ARGS + 8 * flags_arg),
-            _jump(_JSET_K, WRITE_FLAGS, jt="eperm", jf="allow"),
-            after,
-        ]
     # Signals only to itself: kill(0 or -1, ...) would reach every sibling run as `nobody`
     # (Landlock's signal scoping covers this too, but only from ABI 6).
     for nr in arch.signal_senders:
@@ -140,14 +130,12 @@ def build_program(arch: Arch) -> list[Insn]:
         _jump(_JEQ_K, OWN_PID, jt="allow", jf="eperm"),
         "after_prlimit",
     ]
-    items += _search_tree(sorted(set(arch.denied.values())))
+    items += _search_tree(sorted(set(arch.allowed.values())))
     items += [
         "allow",
         _stmt(_RET_K, RET_ALLOW),
         "eperm",
         _stmt(_RET_K, RET_ERRNO | errno.EPERM),
-        "enosys",
-        _stmt(_RET_K, RET_ERRNO | errno.ENOSYS),
     ]
     return _assemble(items)
 
@@ -162,7 +150,9 @@ def _compiled(machine: str) -> tuple[ctypes.Array[_SockFilter], tuple[int, ...]]
 
 def _unsupported() -> LayerStatus | None:
     if sys.byteorder != "little" or _libc.MACHINE not in ARCHES:
-        return LayerStatus(NAME, False, f"no filter for architecture {_libc.MACHINE!r}")
+        return LayerStatus(
+            NAME, False, f"no filter for architecture {_libc.MACHINE!r}", missing=True
+        )
     return None
 
 
@@ -185,11 +175,11 @@ def apply() -> LayerStatus:
     try:
         _libc.prctl(_libc.PR_SET_SECCOMP, _libc.SECCOMP_MODE_FILTER, ctypes.byref(fprog))
     except OSError as exc:  # EINVAL: a kernel built without CONFIG_SECCOMP_FILTER
-        return LayerStatus(NAME, False, f"prctl(PR_SET_SECCOMP) failed: {exc.strerror}")
+        missing = exc.errno == errno.EINVAL
+        return LayerStatus(NAME, False, f"prctl(PR_SET_SECCOMP) failed: {exc.strerror}", missing)
     return LayerStatus(
         NAME,
         True,
-        f"{len(program)}-instruction filter: no processes, exec, sockets, file writes or "
-        "filesystem changes, signals or limits for others, ptrace, mounts, namespaces, bpf, "
-        "io_uring, IPC (EPERM)",
+        f"allowlist ({len(program)} instructions), everything else EPERM: no processes, exec, "
+        "sockets, opening or stat-ing any path, metadata changes, SysV IPC, prctl, ptrace",
     )

@@ -11,17 +11,22 @@ class LayerStatus:
     name: str
     active: bool
     detail: str  # one line: what it does, or why it is unavailable/skipped
+    # Inactive because this host does not offer it (or it was switched off), as opposed to
+    # a layer the host offers that failed to apply or does not hold.
+    missing: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "active": self.active, "detail": self.detail}
+        return {"name": self.name, "active": self.active, "detail": self.detail,
+                "missing": self.missing}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LayerStatus:
-        return cls(name=str(data["name"]), active=bool(data["active"]), detail=str(data["detail"]))
+        missing = bool(data.get("missing", False))
+        return cls(str(data["name"]), bool(data["active"]), str(data["detail"]), missing)
 
 
 def disabled(name: str) -> LayerStatus:
-    return LayerStatus(name, False, "disabled by configuration")
+    return LayerStatus(name, False, "disabled by configuration", missing=True)
 
 
 def failed(name: str, exc: BaseException) -> LayerStatus:

@@ -9,6 +9,7 @@ import os
 import resource
 from collections.abc import Callable
 
+from sandbox.os_layers import _libc, namespaces
 from sandbox.os_layers.status import LayerStatus
 
 
@@ -21,8 +22,13 @@ def _rlimits() -> str | None:
 
 def _uid() -> str | None:
     ids = {*os.getresuid(), *os.getresgid()}
-    if ids != {65534} or os.getgroups():
-        return f"still running with ids {sorted(ids)} and groups {os.getgroups()}"
+    if ids != {65534}:
+        return f"still running with ids {sorted(ids)}"
+    if namespaces.in_user_namespace():  # unmapped groups show as 65534; they can't be shed
+        if _libc.effective_capabilities():
+            return "the child still has capabilities"
+    elif os.getgroups():
+        return f"still in groups {os.getgroups()}"
     return None
 
 
@@ -42,8 +48,8 @@ def _seccomp() -> str | None:
 def _landlock() -> str | None:
     try:
         os.listdir("/")  # granted only if a readable path is "/" itself
-    except PermissionError:
-        return None
+    except PermissionError as exc:
+        return None if exc.errno == errno.EACCES else f"listing / failed with {exc}"
     return "listing / succeeded"
 
 
@@ -55,14 +61,15 @@ CHECKS: dict[str, Callable[[], str | None]] = {
 }
 
 
-def verified(status: LayerStatus, *, netns_holds: bool) -> LayerStatus:
+def verified(status: LayerStatus, *, on_host: set[str]) -> LayerStatus:
     """`status` unchanged if its layer holds (or is inactive), else inactive with why.
-    `netns_holds`: the caller saw its namespace change (only it can compare)."""
+    `on_host`: the namespace layers whose namespace the caller saw unchanged (it read
+    /proc before Landlock; this runs after)."""
     if not status.active:
         return status
     try:
-        if status.name == "netns":
-            problem = None if netns_holds else "still in the host's network namespace"
+        if status.name in namespaces.LAYERS:
+            problem = f"still in the host's {status.name}" if status.name in on_host else None
         else:
             problem = CHECKS[status.name]()
     except Exception as exc:  # a check that cannot run proves nothing either way
