@@ -53,10 +53,12 @@ TARGETS: dict[str, list[str]] = {
         "tests/test_core_lessons.py",
     ],
     "lessons/judge.py": [
+        "tests/test_lessons_judge_statuses.py",
         "tests/test_lessons_judge.py",
         "tests/test_lessons_grading.py",
     ],
     "lessons/expect.py": [
+        "tests/test_lessons_expect_rules.py",
         "tests/test_lessons_expect.py",
         "tests/test_lessons_judge.py",
     ],
@@ -80,10 +82,19 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "insert: await cursor.close() -> pass": _CURSOR_CLOSE,
         "complete: await cursor.close() -> pass": _CURSOR_CLOSE,
         "unlock: await cursor.close() -> pass": _CURSOR_CLOSE,
-        "_dump: False -> (True)": (
+        "_dump: False -> (True) in `return json.dumps(encode_floats(value), allow_nan=False)`": (
             "encode_floats has already tagged every non-finite float and the keys are check"
             " and metric names (strings), so json.dumps never meets a NaN to allow or refuse"
         ),
+    },
+    "lessons/expect.py": {
+        "fmt: isinstance(value, bool) or value is None -> (isinstance(value, bool) and value"
+        " is None)": (
+            "a bool then takes the int branch, str(True) == repr(True), and None falls through"
+            " to repr(None): the same text either way"
+        ),
+        "_difference: 1 -> (2) in `close = np.isclose(a, b, rtol=RTOL, atol=ATOL).reshape("
+        "a.shape[0], -1).all(axis=1)`": "NumPy takes any negative size as the unknown one",
     },
 }
 
@@ -125,12 +136,15 @@ class Mutant:
     replacement: str
     start: int  # byte offsets of the replaced span in the module's UTF-8 source
     end: int
-    occurrence: int = 1  # the same change in the same scope again
+    context: str = ""  # the source line, which tells apart short changes like `1` -> `2`
+    occurrence: int = 1  # the same change in the same scope and line again
 
     @property
     def key(self) -> str:
         """Stable across unrelated edits of the module (no line numbers)."""
         key = f"{self.scope}: {_squash(self.original)} -> {_squash(self.replacement)}"
+        if len(self.original) <= 24:
+            key += f" in `{self.context}`"
         return key if self.occurrence == 1 else f"{key} ({self.occurrence})"
 
     def apply(self, source: bytes) -> bytes:
@@ -366,7 +380,8 @@ def find_mutants(module: str, source: bytes) -> list[Mutant]:
     tree = ast.parse(source, filename=module)
     original_dump = ast.dump(tree)
     line_starts = [0]
-    for line in source.splitlines(keepends=True):
+    lines = source.splitlines(keepends=True)
+    for line in lines:
         line_starts.append(line_starts[-1] + len(line))
     finder = _Finder()
     finder.visit(tree)
@@ -386,6 +401,7 @@ def find_mutants(module: str, source: bytes) -> list[Mutant]:
             replacement=replacement,
             start=start,
             end=end,
+            context=_squash(lines[node.lineno - 1].decode()),  # type: ignore[attr-defined]
         )
         mutated = candidate.apply(source)
         try:
