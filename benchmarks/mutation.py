@@ -147,7 +147,7 @@ class Mutant:
     def key(self) -> str:
         """Stable across unrelated edits of the module (no line numbers)."""
         key = f"{self.scope}: {_squash(self.original)} -> {_squash(self.replacement)}"
-        if len(self.original) <= 24:
+        if len(self.original) <= 24 and self.context != _squash(self.original):
             key += f" in `{self.context}`"
         return key if self.occurrence == 1 else f"{key} ({self.occurrence})"
 
