@@ -216,18 +216,35 @@ WRITES: dict[str, Write] = {
 }
 
 
+@pytest.mark.parametrize("writer", LEARNERS, ids=tag)
 @pytest.mark.parametrize("name", WRITES)
-async def test_a_write_touches_only_its_own_learner(store: SqliteStore, name: str) -> None:
-    for writer in LEARNERS:
-        others = [learner for learner in LEARNERS if learner != writer]
-        other_scope = G2 if writer[0] == G1 else G1
-        before = [await everything(store, learner) for learner in others]
-        scope_before = await whole_scope(store, other_scope)
-        mine_before = await everything(store, writer)
-        await WRITES[name](store, *writer)
-        assert await everything(store, writer) != mine_before, "the write changed nothing"
-        assert [await everything(store, learner) for learner in others] == before
-        assert await whole_scope(store, other_scope) == scope_before
+async def test_a_write_touches_only_its_own_learner(
+    store: SqliteStore, name: str, writer: tuple[str, str]
+) -> None:
+    others = [learner for learner in LEARNERS if learner != writer]
+    other_scope = G2 if writer[0] == G1 else G1
+    before = [await everything(store, learner) for learner in others]
+    scope_before = await whole_scope(store, other_scope)
+    mine_before = await everything(store, writer)
+    await WRITES[name](store, *writer)
+    mine_after = await everything(store, writer)
+    assert {**mine_after, "audit": None} != {**mine_before, "audit": None}, "nothing changed"
+    assert [await everything(store, learner) for learner in others] == before
+    assert await whole_scope(store, other_scope) == scope_before
+    for learner in LEARNERS:
+        await assert_summary_matches_lessons(store, learner)
+
+
+async def assert_summary_matches_lessons(store: SqliteStore, learner: tuple[str, str]) -> None:
+    """The leaderboard's per-learner summary always agrees with the learner's lessons."""
+    record = await store.get_learner(*learner)
+    if record is None:
+        assert await store.progress(*learner) == {}
+        return
+    done = [p for p in (await store.progress(*learner)).values() if p.completed]
+    assert record.completed_count == len(done)
+    assert record.attempts_to_complete == sum(p.attempts_to_complete or 0 for p in done)
+    assert record.last_completed_at == max((p.completed_at or 0.0 for p in done), default=None)
 
 
 async def test_settings_are_written_per_scope(store: SqliteStore) -> None:
