@@ -604,6 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     os.nice(max(0, args.nice - os.nice(0)))
+    # A plain `kill` unwinds like Ctrl-C: the running tests are stopped, the copies removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     results: dict[str, tuple[list[Outcome], float]] = {}
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
