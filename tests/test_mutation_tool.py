@@ -123,3 +123,19 @@ def test_every_target_and_equivalent_names_a_real_module_and_mutant(tool: Module
     for module, equivalent in tool.EQUIVALENT.items():
         keys = {m.key for m in tool.find_mutants(module, (ROOT / module).read_bytes())}
         assert set(equivalent) <= keys, f"stale EQUIVALENT entries for {module}"
+
+
+def test_a_failing_test_kills_and_a_hanging_one_is_stopped_at_the_timeout(
+    tool: ModuleType, tmp_path: Path
+) -> None:
+    tree = tool.WorkTree(tmp_path)
+    probe = tree.root / "tests" / "test_probe.py"
+    probe.write_text(
+        "import time\n\n"
+        "def test_fails():\n    assert 1 == 2\n\n"
+        "def test_hangs():\n    time.sleep(600)\n"
+    )
+    status, _, output = tree.run_tests(["tests/test_probe.py::test_fails"], timeout=120)
+    assert status == "failed" and "1 failed" in output
+    status, seconds, _ = tree.run_tests(["tests/test_probe.py::test_hangs"], timeout=3)
+    assert status == "timeout" and seconds < 60
