@@ -100,3 +100,14 @@ async def test_learners_with_nothing_completed_have_no_rank(
     assert await store.rank_of("guild:1", "idle") is None
     assert await store.rank_of("guild:1", "ghost") is None
     assert (await store.leaderboard("guild:1", 0, 10)).total == 0
+
+
+async def test_a_rank_counts_each_learner_ahead_once(store: SqliteStore, clock: Clock) -> None:
+    # Ahead on lessons and on time both: still one learner ahead, not two.
+    await complete(store, clock, "two", ["a", "b"], at=100)
+    await complete(store, clock, "one", ["a"], at=200)
+    await complete(store, clock, "late", ["a"], at=300)
+    board = await store.leaderboard("guild:1", 0, 10)
+    assert [(r.user_id, r.rank) for r in board.rows] == [("two", 1), ("one", 2), ("late", 3)]
+    for row in board.rows:
+        assert await store.rank_of("guild:1", row.user_id) == row.rank
