@@ -43,11 +43,17 @@ def not_attempted(lesson: Lesson, *, seed: int | None, reason: str | None = None
 
 
 def judge(
-    lesson: Lesson, run: RunResult, reference: RunResult, data: Mapping[str, Any], seed: int
+    lesson: Lesson,
+    run: RunResult,
+    reference: RunResult,
+    data: Mapping[str, Any],
+    seed: int,
+    *,
+    code: str = "",
 ) -> Verdict:
     if not run.ok:
         return _unfinished(lesson, run, data, seed)
-    ctx = Context(data=data, got=run.probes, want=reference.probes, stdout=run.stdout)
+    ctx = Context(data=data, got=run.probes, want=reference.probes, stdout=run.stdout, code=code)
     checks = run_checks(lesson.checks, ctx)
     metrics = _metrics(lesson, run)
     passed = all(c.passed for c in checks)
