@@ -130,6 +130,12 @@ def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
             message += f". The predefined names in this lesson are {names}."
     elif "ellipsis" in error.message:
         message += ". A `...` placeholder is still in your code: replace it with your own."
+    elif error.type == "ValueError" and "truth value of an array" in error.message:
+        message += (
+            ". An `if` (or Python's `max`) asks one yes-or-no question, but an array holds many "
+            "values, each with its own answer. Work element by element with NumPy: "
+            "`np.maximum(0, z)` instead of `if z < 0`."
+        )
     elif error.type == "ValueError" and "core dimension" in error.message:
         message += (
             ". Check the shapes with `print(A.shape)`: in `A @ B` the number of columns of `A` "

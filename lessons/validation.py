@@ -14,8 +14,8 @@ import numpy as np
 
 from lessons.course import Course, Lesson
 from lessons.grading import GradingError, Runner, grade_submission, run_and_judge
-from lessons.loading import Fixture
-from lessons.verdict import NOT_ATTEMPTED, Verdict
+from lessons.loading import FAILS_TO_RUN, Fixture
+from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
 
 DEFAULT_SEEDS = (1, 2, 3)
 # Discord shows LaTeX as raw source: $$...$$, $...$, \(...\), \[...\] and commands like \frac.
@@ -126,6 +126,12 @@ def _loss_went_down(verdict: Verdict) -> bool:
 
 
 def _fixture_problem(fixture: Fixture, verdict: Verdict) -> str | None:
+    if fixture.fails == FAILS_TO_RUN:
+        if verdict.status in (PASSED, FAILED, NOT_ATTEMPTED):
+            return f"should stop before the checks, but it is {verdict.status}: {verdict.message}"
+        if fixture.expect and fixture.expect not in verdict.message:
+            return f"stops without saying {fixture.expect!r}: {verdict.message}"
+        return None
     check = next((c for c in verdict.checks if c.name == fixture.fails), None)
     if check is None:
         return f"there is no check {fixture.fails!r}"
