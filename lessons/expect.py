@@ -224,8 +224,27 @@ def typed_in(code: str, name: str) -> bool:
     return not indent and not augmented and _NUMBERS_ONLY.fullmatch(value) is not None
 
 
-def expect_loss_went_down(ctx: Context, advice: str) -> str | None:
-    """The learner's own `loss_after` is below their `loss_before`; `advice` says what to fix."""
+UNCHANGED_ADVICE = (
+    "Nothing the loss measures changed: assign the step back to the weight itself "
+    "(`w = w - lr * grad`, not only `new_w = ...`), and compute `loss_after` from fresh "
+    "predictions made after the step, not from ones made before it."
+)
+DIVERGED_ADVICE = (
+    "The loss blew up: the steps are far too big, so each one overshoots further (the "
+    "training diverged). Train with the predefined `lr`, not a bigger learning rate."
+)
+
+
+def expect_loss_went_down(
+    ctx: Context,
+    advice: str,
+    *,
+    unchanged: str = UNCHANGED_ADVICE,
+    diverged: str = DIVERGED_ADVICE,
+) -> str | None:
+    """The learner's own `loss_after` is below their `loss_before`. `advice` says what to fix
+    when the loss grew (a step in the wrong direction); a loss that did not move, or that
+    overflowed to inf or nan, has causes of its own."""
     for name in ("loss_before", "loss_after"):
         probe = ctx.got[name]
         if (problem := probe_problem(probe, name)) is not None:
@@ -235,6 +254,10 @@ def expect_loss_went_down(ctx: Context, advice: str) -> str | None:
     before, after = float(ctx.got["loss_before"].value), float(ctx.got["loss_after"].value)
     if after < before:
         return None
+    if same(after, before):
+        return f"The loss stayed at {fmt(before)}: it must go down. {unchanged}"
+    if not np.isfinite(after):
+        return f"The loss went from {fmt(before)} to {fmt(after)}. {diverged}"
     return f"The loss went from {fmt(before)} to {fmt(after)}: it must go down. {advice}"
 
 

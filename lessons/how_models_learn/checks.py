@@ -244,7 +244,9 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        lambda c: expect_loss_went_down(c, "Check the direction of your step."),
+        lambda c: expect_loss_went_down(
+            c, "Check the direction of your step: `w = w - lr * grad` goes downhill."
+        ),
         needs=("mse-value",),
     ),
 )
