@@ -148,9 +148,12 @@ def compare(
     if same(got.value, want.value, rtol=rtol, atol=atol):
         return None
     shown = _difference(label, verb, got.value, want.value)
-    for mistake in mistakes:
-        if same(got.value, mistake.value, rtol=rtol, atol=atol):
-            return f"{shown}: {mistake.why}"
+    matching = [m.why for m in mistakes if same(got.value, m.value, rtol=rtol, atol=atol)]
+    matching = list(dict.fromkeys(matching))  # one text per cause, in the lesson's order
+    if len(matching) == 1:
+        return f"{shown}: {matching[0]}"
+    if matching:  # this run's numbers can't tell these mistakes apart: name each
+        return f"{shown}. On this run that fits more than one mistake: " + " Or: ".join(matching)
     if (scale := _scaled(got.value, want.value)) is not None:
         return f"{shown}: {scale}"
     if got.kind == "none":
