@@ -84,7 +84,7 @@ def _backward_variants(data: Mapping[str, Any]) -> dict[str, dict[str, np.ndarra
     right = 2 * error / len(y)
     updated_W2 = p["W2"] - data["lr"] * (hidden.T @ right)
     variants = {}
-    slope = 1 / (1 + np.exp(-z1))
+    slope = 1 / (1 + np.exp(-np.clip(z1, -50, 50)))
     for mistake, d_pred, mask, W2 in (
         ("no_mask", right, np.ones_like(z1), p["W2"]),
         ("summed", 2 * error, z1 > 0, p["W2"]),
