@@ -61,4 +61,3 @@ async def test_training_lessons_report_the_learners_losses(
     assert verdict.passed
     assert verdict.metrics["loss_after"] < verdict.metrics["loss_before"]
     assert "The loss went from" in verdict.message
-

@@ -6,7 +6,6 @@ import pytest
 
 from lessons import load_course
 
-
 # Lines the explanation may show: lesson 6 works one gradient through in full.
 _WORKED_EXAMPLE = {"backpropagation": {"d_predictions=2*(predictions-y)/len(y)"}}
 
