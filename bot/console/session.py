@@ -28,7 +28,7 @@ from bot.console.reader import LineReader
 from bot.console.standing_text import render_leaderboard, render_progress
 from bot.console.style import Style
 from bot.console.verdict_text import render_outcome
-from bot.core import Learner, TutorCore, TutorError
+from bot.core import Learner, TutorCore, TutorError, WrongLesson
 from bot.plots import Plotter
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ class ConsoleSession:
         short apology with an id to find the traceback in the log."""
         try:
             await step
+        except WrongLesson as error:  # the terminal opens lessons with its own commands
+            text = error.text(open_next="`next`", open_it=f"`show {error.lesson.number}`")
+            self.say(self.style.paint(text, "yellow"))
         except TutorError as error:
             self.say(self.style.paint(error.message, "yellow"))
         except Exception:
