@@ -117,3 +117,13 @@ def test_leaderboard_rows_and_a_page_past_the_end() -> None:
     assert "  2. Bob" in text and "1 lesson, 1 attempt, last on " in text
     past_the_end = render_leaderboard(LeaderboardPage("local", 4, 10, 2, []), PLAIN)
     assert past_the_end == "The leaderboard has 1 page: type `leaderboard 1` for the last one."
+
+
+def test_checks_that_could_not_run_for_one_reason_are_one_line_in_the_terminal() -> None:
+    reason = "can't check until your code finishes"
+    checks = [CheckResult(name, None, reason) for name in ("a", "b")]
+    text = render_verdict(
+        Verdict("x", "timeout", "Too slow.", checks=checks), Style(), lesson_number=1
+    )
+    assert text.count(reason) == 1
+    assert "a, b: " + reason in text

@@ -43,11 +43,10 @@ def render_verdict(verdict: Verdict, style: Style, *, lesson_number: int) -> str
     lines.append(render_markdown(verdict.message, style))
     if verdict.checks:
         lines.append("")
-        for check in verdict.checks:
-            message = render_markdown(check.message, style).replace("\n", "\n      ")
-            lines.append(
-                f"  {style.mark(check.passed)} {style.paint(check.name, 'bold')}: {message}"
-            )
+        for names, passed, text in verdict.check_lines():
+            message = render_markdown(text, style).replace("\n", "\n      ")
+            named = ", ".join(style.paint(name, "bold") for name in names)
+            lines.append(f"  {style.mark(passed)} {named}: {message}")
     if verdict.metrics:
         lines.append("")
         lines.append("  " + "   ".join(f"{k} = {_number(v)}" for k, v in verdict.metrics.items()))

@@ -19,9 +19,12 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
     a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
     # Redraw the rare data on which a mistake gives the right answer by coincidence: a sum
     # of 0 (then sum and mean agree), or a dot product equal to the product of the sums.
-    # A zero item hides a loop that skips it.
+    # A zero item hides a loop that skips it, a whole-number mean a floor division.
     while (
-        abs(np.sum(a)) < 0.5 or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5 or not np.all(a * b)
+        abs(np.sum(a)) < 0.5
+        or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5
+        or not np.all(a * b)
+        or np.isclose(np.mean(a), np.round(np.mean(a)))
     ):
         a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
     return {"a": a, "b": b}
