@@ -44,4 +44,5 @@ def mse_mistakes(y_true: Any, y_pred: Any) -> list[Mistake]:
 
 
 def sigmoid(z: Any) -> Any:
-    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+    """What a learner's sigmoid returns; clipped so that big inputs don't overflow `exp`."""
+    return 1 / (1 + np.exp(-np.clip(np.asarray(z, dtype=float), -500, 500)))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
+from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value, same
 from sandbox.result import ProbeValue
 
@@ -71,7 +72,7 @@ def neuron_mistakes(
             "so the weights multiply it too. Add it after: `np.dot(w, x) + b`.",
         ),
         Mistake(
-            _sigmoid(weighted + b),
+            sigmoid(weighted + b),
             "that is the sigmoid of the weighted sum. This neuron uses ReLU: `relu(...)`.",
         ),
         Mistake(
@@ -80,10 +81,6 @@ def neuron_mistakes(
             "`z`). Compute with the parameters the function receives.",
         ),
     ]
-
-
-def _sigmoid(z: Any) -> Any:
-    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def _call(args: tuple[list[float], list[float], float]) -> str:
@@ -145,7 +142,7 @@ def _relu_values(ctx: Context) -> str | None:
         Mistake(z, "nothing changed: negative values must become 0."),
         Mistake(np.minimum(0, z), "that keeps the negative part. ReLU keeps the positive part."),
         Mistake(
-            _sigmoid(z),
+            sigmoid(z),
             "that is the sigmoid, `1 / (1 + np.exp(-z))`. ReLU is `np.maximum(0, z)`: 0 for "
             "negatives, the value itself otherwise.",
         ),

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
+from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value
 
 METRICS: tuple[str, ...] = ()
@@ -67,7 +68,7 @@ def _relu_values(ctx: Context) -> str | None:
         Mistake(np.abs(z), "`np.abs` turns negatives positive; ReLU turns them into 0."),
         Mistake(z, "nothing changed: negative values must become 0."),
         Mistake(np.minimum(0, z), "that keeps the negative part. ReLU keeps the positive part."),
-        Mistake(_sigmoid(z), _SIGMOID),
+        Mistake(sigmoid(z), _SIGMOID),
     ]
     return expect_value(ctx, "relu_array", f"relu(np.array({values}))", mistakes)
 
@@ -75,10 +76,6 @@ def _relu_values(ctx: Context) -> str | None:
 _SIGMOID = (
     "that is the sigmoid, `1 / (1 + np.exp(-z))`. This network uses ReLU: `np.maximum(0, z)`."
 )
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-z))
 
 
 def _hidden(ctx: Context) -> str | None:
@@ -91,7 +88,7 @@ def _hidden(ctx: Context) -> str | None:
             _relu(X @ W1 + ctx.data["b2"]),
             "the hidden layer uses `b2`; its bias is `b1`. `b2` belongs to the output layer.",
         ),
-        Mistake(_sigmoid(X @ W1 + b1), _SIGMOID),
+        Mistake(sigmoid(X @ W1 + b1), _SIGMOID),
     ]
     return expect_value(ctx, "hidden", mistakes=mistakes)
 
@@ -117,7 +114,7 @@ def _forward_values(ctx: Context) -> str | None:
                 _relu(X @ d["W1"] + d["b2"]) @ d["W2"] + d["b2"],
                 "the hidden layer uses `b2`; its bias is `b1`. `b2` belongs to the output layer.",
             ),
-            Mistake(_sigmoid(z1) @ d["W2"] + d["b2"], f"in the hidden layer, {_SIGMOID}"),
+            Mistake(sigmoid(z1) @ d["W2"] + d["b2"], f"in the hidden layer, {_SIGMOID}"),
             Mistake(
                 np.sum(hidden * d["W2"], axis=0) + d["b2"],
                 "you summed over the samples (`axis=0`), so you got one number per hidden unit. "
