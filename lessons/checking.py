@@ -18,6 +18,7 @@ class Context:
     got: Mapping[str, ProbeValue]
     want: Mapping[str, ProbeValue]
     stdout: str = ""
+    code: str = ""  # the learner's code as submitted: some diagnoses read how a value was made
 
 
 # A check returns None when it passes, or the message that tells the learner why not.

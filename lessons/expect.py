@@ -121,7 +121,15 @@ def expect_value(
 ) -> str | None:
     """The learner's `probe` equals the reference's (or `want`); otherwise explain why not."""
     want = ctx.want[probe] if want is None else want
-    return compare(ctx.got[probe], want, label or probe, mistakes, rtol=rtol, atol=atol)
+    failure = compare(ctx.got[probe], want, label or probe, mistakes, rtol=rtol, atol=atol)
+    got = ctx.got[probe]
+    if failure is not None and got.ok and typed_in(ctx.code, probe):
+        return (
+            f"`{probe}` is {fmt(got.value)}, typed in as numbers, expected {fmt(want.value)}: "
+            "every run draws new data, so numbers from an earlier run don't fit this one. "
+            f"Compute `{probe}` from the predefined variables."
+        )
+    return failure
 
 
 def compare(
@@ -140,29 +148,106 @@ def compare(
     if same(got.value, want.value, rtol=rtol, atol=atol):
         return None
     shown = _difference(label, verb, got.value, want.value)
-    for mistake in mistakes:
-        if same(got.value, mistake.value, rtol=rtol, atol=atol):
-            return f"{shown}: {mistake.why}"
+    matching = [m.why for m in mistakes if same(got.value, m.value, rtol=rtol, atol=atol)]
+    matching = list(dict.fromkeys(matching))  # one text per cause, in the lesson's order
+    if len(matching) == 1:
+        return f"{shown}: {matching[0]}"
+    if matching:  # this run's numbers can't tell these mistakes apart: name each
+        return f"{shown}. On this run that fits more than one mistake: " + " Or: ".join(matching)
+    if (scale := _scaled(got.value, want.value)) is not None:
+        return f"{shown}: {scale}"
     if got.kind == "none":
         hint = " Did you forget to `return` it?" if verb == "returned" else ""
         return f"`{label}` {verb} None, expected {fmt(want.value)}.{hint}"
     if is_number(want) and not is_number(got):
-        size = f" of {len(got.value)} values" if isinstance(got.value, list) else ""
+        size = f" of {_count(len(got.value))}" if isinstance(got.value, list) else ""
         return (
             f"`{label}` {verb} a {_kind_name(got)}{size} ({fmt(got.value)}), "
             f"expected a single number ({fmt(want.value)})."
         )
     lists = got.kind == want.kind == "list"
     if lists and len(got.value) != len(want.value):
-        return f"`{label}` has {len(got.value)} values, expected {len(want.value)}."
+        return f"`{label}` has {_count(len(got.value))}, expected {len(want.value)}."
     if want.shape is not None and got.shape != want.shape:
+        if is_number(got):
+            return (
+                f"`{label}` {verb} one number ({fmt(got.value)}), "
+                f"expected an array of shape {want.shape}."
+            )
         got_shape = "no shape" if got.shape is None else f"shape {got.shape}"
         return f"`{label}` has {got_shape}, expected an array of shape {want.shape}."
     return shown + "."
 
 
-def expect_loss_went_down(ctx: Context, advice: str) -> str | None:
-    """The learner's own `loss_after` is below their `loss_before`; `advice` says what to fix."""
+def _count(n: int) -> str:
+    return f"{n} value" if n == 1 else f"{n} values"
+
+
+def _scaled(got: Any, want: Any) -> str | None:
+    """ "exactly 6 times too big": a sum where a mean belongs (or the other way round), a
+    missing factor, or a flipped sign, recognised in any lesson without knowing the formula."""
+    a, b = as_array(got), as_array(want)
+    if a is None or b is None or a.shape != b.shape or a.size == 0:
+        return None
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return None
+    scale = float(np.max(np.abs(b)))
+    big = np.abs(b) > 1e-6 * scale
+    if scale == 0 or not np.allclose(a[~big], 0, atol=1e-9 * scale + ATOL):
+        return None
+    ratios = a[big] / b[big]
+    ratio = float(np.median(ratios))
+    if not np.allclose(ratios, ratio, rtol=1e-6):
+        return None
+    if abs(ratio + 1) < 1e-6:
+        return "the sign is flipped."
+    for factor, direction in ((ratio, "big"), (1 / ratio if ratio else 0.0, "small")):
+        whole = round(factor)
+        if whole >= 2 and abs(factor - whole) < 1e-6 * whole:
+            cause = (
+                "did you sum where a mean belongs, or keep a factor too many?"
+                if direction == "big"
+                else "did you average where a sum belongs, or leave out a factor?"
+            )
+            return f"it is exactly {whole} times too {direction}: {cause}"
+    return None
+
+
+_NUMBERS_ONLY = re.compile(r"(?:np\.array\()?[\s\[\](),.eE0-9+-]*[0-9][\s\[\](),.eE0-9+-]*\)?")
+
+
+def typed_in(code: str, name: str) -> bool:
+    """The code's last assignment to `name` puts literal numbers in it at the top level, such
+    as values copied from an earlier run's output, rather than computing them."""
+    assigned = re.compile(rf"^(\s*){re.escape(name)}\s*([-+*/]?)=(?!=)\s*(.+?)\s*(?:#.*)?$")
+    matches = [m for line in code.splitlines() if (m := assigned.match(line))]
+    if not matches:
+        return False
+    indent, augmented, value = matches[-1].groups()
+    return not indent and not augmented and _NUMBERS_ONLY.fullmatch(value) is not None
+
+
+UNCHANGED_ADVICE = (
+    "Nothing the loss measures changed: assign the step back to the weight itself "
+    "(`w = w - lr * grad`, not only `new_w = ...`), and compute `loss_after` from fresh "
+    "predictions made after the step, not from ones made before it."
+)
+DIVERGED_ADVICE = (
+    "The loss blew up: the steps are far too big, so each one overshoots further (the "
+    "training diverged). Train with the predefined `lr`, not a bigger learning rate."
+)
+
+
+def expect_loss_went_down(
+    ctx: Context,
+    advice: str,
+    *,
+    unchanged: str = UNCHANGED_ADVICE,
+    diverged: str = DIVERGED_ADVICE,
+) -> str | None:
+    """The learner's own `loss_after` is below their `loss_before`. `advice` says what to fix
+    when the loss grew (a step in the wrong direction); a loss that did not move, or that
+    overflowed to inf or nan, has causes of its own."""
     for name in ("loss_before", "loss_after"):
         probe = ctx.got[name]
         if (problem := probe_problem(probe, name)) is not None:
@@ -172,6 +257,10 @@ def expect_loss_went_down(ctx: Context, advice: str) -> str | None:
     before, after = float(ctx.got["loss_before"].value), float(ctx.got["loss_after"].value)
     if after < before:
         return None
+    if same(after, before):
+        return f"The loss stayed at {fmt(before)}: it must go down. {unchanged}"
+    if not np.isfinite(after):
+        return f"The loss went from {fmt(before)} to {fmt(after)}. {diverged}"
     return f"The loss went from {fmt(before)} to {fmt(after)}: it must go down. {advice}"
 
 

@@ -68,7 +68,7 @@ async def run_and_judge(
         reference_run(lesson, sandbox, seed=seed, data=data, probes=probes, limits=limits),
     )
     # Some checks simulate training or take numerical gradients: a few ms, off the event loop.
-    return await asyncio.to_thread(judge, lesson, run, reference, data, seed)
+    return await asyncio.to_thread(judge, lesson, run, reference, data, seed, code=code)
 
 
 async def reference_run(

@@ -45,11 +45,17 @@ def not_attempted(lesson: Lesson, *, seed: int | None, reason: str | None = None
 
 
 def judge(
-    lesson: Lesson, run: RunResult, reference: RunResult, data: Mapping[str, Any], seed: int
+    lesson: Lesson,
+    run: RunResult,
+    reference: RunResult,
+    data: Mapping[str, Any],
+    seed: int,
+    *,
+    code: str = "",
 ) -> Verdict:
     if not run.ok:
         return _unfinished(lesson, run, data, seed)
-    ctx = Context(data=data, got=run.probes, want=reference.probes, stdout=run.stdout)
+    ctx = Context(data=data, got=run.probes, want=reference.probes, stdout=run.stdout, code=code)
     checks = run_checks(lesson.checks, ctx)
     metrics = _metrics(lesson, run)
     passed = all(c.passed for c in checks)
@@ -60,10 +66,10 @@ def judge(
                 f" The loss went from {fmt(metrics['loss_before'])}"
                 f" to {fmt(metrics['loss_after'])}."
             )
-    else:
-        first = next(c for c in checks if c.passed is not True)
+    else:  # the checks below say what is wrong: the summary only counts and points
+        first = next((c for c in checks if c.passed is False), checks[0])
         count = sum(1 for c in checks if c.passed)
-        message = _one_line(f"{count} of {len(checks)} checks passed. {first.message}")
+        message = f"{count} of {len(checks)} checks passed. Start with {first.name}."
     return Verdict(
         lesson_id=lesson.id,
         status=PASSED if passed else FAILED,
@@ -102,7 +108,7 @@ def _curves(lesson: Lesson, run: RunResult) -> dict[str, tuple[float, ...]]:
 
 def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: int) -> Verdict:
     if run.status in (Status.ERROR, Status.SYNTAX_ERROR) and run.error is not None:
-        message = _one_line(describe_error(run.error, data))
+        message = _one_line(describe_error(run.error, data, details=False))
         reason = "can't check until your code runs without an error"
     elif run.status is Status.REJECTED:  # refused before it ran: "finishes" would puzzle
         message = run.message or _DEFAULT_STATUS_TEXT[Status.REJECTED]
@@ -126,30 +132,47 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def describe_error(error: ErrorInfo, data: Mapping[str, Any]) -> str:
-    """The error in one line, with advice for the mistakes beginners make most."""
+def describe_error(error: ErrorInfo, data: Mapping[str, Any], *, details: bool = True) -> str:
+    """The error in one line, with advice for the mistakes beginners make most.
+
+    Without `details`, the error's own text and source line are left out: a verdict carries
+    the error beside its message, and front ends show it there, so it is not said twice.
+    """
     where = f" on line {error.line}" if error.line is not None else ""
-    if error.source_line:
+    if error.source_line and details:
         where += f" (`{error.source_line.strip()}`)"
     verb = "has a" if error.type in ("SyntaxError", "IndentationError", "TabError") else "raised"
-    message = f"Your code {verb} {error.type}{where}: {error.message}"
+    headline = f"Your code {verb} {error.type}{where}"
+    headline += f": {error.message}" if details else ""
+    advice = _advice(error, data)
+    return f"{headline}. {advice}" if advice else headline + ("" if details else ".")
+
+
+def _advice(error: ErrorInfo, data: Mapping[str, Any]) -> str | None:
     if error.type == "NameError":
         match = re.search(r"name '([^']+)' is not defined", error.message)
         if match and match.group(1) == "np":
-            message += ". Add `import numpy as np` at the top: `np` is not predefined."
-        elif data:
+            return "Add `import numpy as np` at the top: `np` is not predefined."
+        if data:
             names = ", ".join(f"`{n}`" for n in data)
-            message += f". The predefined names in this lesson are {names}."
-    elif "ellipsis" in error.message:
-        message += ". A `...` placeholder is still in your code: replace it with your own."
-    elif error.type == "ValueError" and "core dimension" in error.message:
-        message += (
-            ". Check the shapes with `print(A.shape)`: in `A @ B` the number of columns of `A` "
+            return f"The predefined names in this lesson are {names}."
+        return None
+    if "ellipsis" in error.message:
+        return "A `...` placeholder is still in your code: replace it with your own."
+    if error.type == "ValueError" and "truth value of an array" in error.message:
+        return (
+            "An `if` (or Python's `max`) asks one yes-or-no question, but an array holds many "
+            "values, each with its own answer. Work element by element with NumPy: "
+            "`np.maximum(0, z)` instead of `if z < 0`."
+        )
+    if error.type == "ValueError" and "core dimension" in error.message:
+        return (
+            "Check the shapes with `print(A.shape)`: in `A @ B` the number of columns of `A` "
             "must equal the number of rows of `B`."
         )
-    elif error.type == "ValueError" and "could not be broadcast" in error.message:
-        message += (
-            ". Element-wise arithmetic needs arrays of matching shapes: print them with "
+    if error.type == "ValueError" and "could not be broadcast" in error.message:
+        return (
+            "Element-wise arithmetic needs arrays of matching shapes: print them with "
             "`print(a.shape)`."
         )
-    return message
+    return None

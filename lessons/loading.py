@@ -20,6 +20,9 @@ ProbesFn = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # Header lines in learner-code files that are for tools and the course checker, not the
 # learner: `# mypy: ignore-errors` (the code uses predefined names), `# fails: <check>`.
+# `# fails: run` names a mistake that stops the code before any check: its diagnosis is in
+# the verdict's message.
+FAILS_TO_RUN = "run"
 _HEADER = re.compile(r"^#\s*(mypy|ruff|fails|expect):\s*(.*)$")
 
 
@@ -97,8 +100,10 @@ def _read_fixtures(folder: Path, check_names: set[str]) -> tuple[Fixture, ...]:
     for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
         code, header = _learner_code(path)
         fails = header.get("fails")
-        if fails not in check_names:
-            raise LessonFormatError(f"{path}: '# fails: <check>' must name one of {check_names}")
+        if fails not in check_names | {FAILS_TO_RUN}:
+            raise LessonFormatError(
+                f"{path}: '# fails: <check>' must name one of {check_names} or {FAILS_TO_RUN!r}"
+            )
         fixtures.append(Fixture(path.stem, code, fails, header.get("expect")))
     return tuple(fixtures)
 

@@ -14,16 +14,19 @@ import numpy as np
 
 from lessons.course import Course, Lesson
 from lessons.grading import GradingError, Runner, grade_submission, run_and_judge
-from lessons.loading import Fixture
-from lessons.verdict import NOT_ATTEMPTED, Verdict
+from lessons.loading import FAILS_TO_RUN, Fixture
+from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
 
 DEFAULT_SEEDS = (1, 2, 3)
+# Each lesson proves it names at least this many distinct beginner mistakes.
+MIN_FIXTURES = 15
 # Discord shows LaTeX as raw source: $$...$$, $...$, \(...\), \[...\] and commands like \frac.
 _LATEX = re.compile(
     r"\$\$|\$[^$\s][^$\n]*\$|\\[(\[]|\\(?:frac|sum|prod|cdot|partial|nabla|sqrt|mathbf|mathrm"
     r"|hat|times|left|right|alpha|eta|theta|sigma|lambda)\b"
 )
 # Markdown Discord does not render: headings below ###, and tables.
+_DOUBLED_BACKTICKS = re.compile(r"(?<!`)``(?!`)")  # "``W1` from ...`": code inside code
 _NOT_DISCORD = re.compile(r"^#{4,} |^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
 
 
@@ -77,12 +80,20 @@ def _static_problems(lesson: Lesson, seeds: Sequence[int]) -> list[str]:
         problems.append("uses LaTeX, which Discord does not render")
     if _NOT_DISCORD.search(texts):
         problems.append("uses a #### heading or a table, which Discord does not render")
-    if not lesson.fixtures:
-        problems.append("has no fixtures of typical wrong submissions")
+    if len(lesson.fixtures) < MIN_FIXTURES:
+        problems.append(
+            f"has {len(lesson.fixtures)} fixtures of typical wrong submissions; "
+            f"it needs at least {MIN_FIXTURES}"
+        )
     for fixture in lesson.fixtures:
         if not fixture.expect:
             problems.append(
                 f"fixture {fixture.name} has no '# expect:' line naming the diagnosis it must get"
+            )
+        elif "expected" in fixture.expect:
+            problems.append(
+                f'fixture {fixture.name} expects the fallback "..., expected ...": '
+                "name the mistake instead"
             )
     if lesson.trains and not {"loss_before", "loss_after"} <= set(lesson.metrics):
         problems.append("trains, so METRICS must include loss_before and loss_after")
@@ -126,6 +137,12 @@ def _loss_went_down(verdict: Verdict) -> bool:
 
 
 def _fixture_problem(fixture: Fixture, verdict: Verdict) -> str | None:
+    if fixture.fails == FAILS_TO_RUN:
+        if verdict.status in (PASSED, FAILED, NOT_ATTEMPTED):
+            return f"should stop before the checks, but it is {verdict.status}: {verdict.message}"
+        if fixture.expect and fixture.expect not in verdict.message:
+            return f"stops without saying {fixture.expect!r}: {verdict.message}"
+        return _markup_problem(verdict.message)
     check = next((c for c in verdict.checks if c.name == fixture.fails), None)
     if check is None:
         return f"there is no check {fixture.fails!r}"
@@ -135,4 +152,11 @@ def _fixture_problem(fixture: Fixture, verdict: Verdict) -> str | None:
         return f"should fail {fixture.fails!r}, but it {state}. Verdict: {verdict.message}"
     if fixture.expect and fixture.expect not in message:
         return f"{fixture.fails!r} fails without saying {fixture.expect!r}: {message}"
+    return _markup_problem(message) or _markup_problem(verdict.message)
+
+
+def _markup_problem(message: str) -> str | None:
+    """Discord shows a stray backtick as is and swallows the inline code after it."""
+    if message.count("`") % 2 or _DOUBLED_BACKTICKS.search(message):
+        return f"unmatched backticks in the message: {message}"
     return None

@@ -46,6 +46,18 @@ class Verdict:
     def passed(self) -> bool:
         return self.status == PASSED
 
+    def check_lines(self) -> list[tuple[list[str], bool | None, str]]:
+        """The checks as lines to show: (names, passed, message), with neighbours that could
+        not be checked for the same reason in one line, so no reason is shown twice."""
+        lines: list[tuple[list[str], bool | None, str]] = []
+        for check in self.checks:
+            last = lines[-1] if lines else None
+            if last and check.passed is None and last[1] is None and last[2] == check.message:
+                last[0].append(check.name)
+            else:
+                lines.append(([check.name], check.passed, check.message))
+        return lines
+
     @property
     def failed_checks(self) -> list[CheckResult]:
         return [c for c in self.checks if c.passed is False]

@@ -12,7 +12,7 @@ from bot.cli import main
 from lessons import load_course
 from lessons.course import LESSONS_DIR, read_course
 from lessons.loading import Fixture
-from lessons.validation import validate_lesson
+from lessons.validation import MIN_FIXTURES, _markup_problem, _static_problems, validate_lesson
 from sandbox import Sandbox
 from tests.sandbox_support import sandbox_fixture
 
@@ -48,7 +48,7 @@ async def test_a_fixture_that_passes_is_reported(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_fixture_without_its_diagnosis_is_reported(sandbox: Sandbox) -> None:
     vague = dataclasses.replace(LESSON.fixtures[0], expect="a message no check ever writes")
-    lesson = dataclasses.replace(LESSON, fixtures=(vague,))
+    lesson = dataclasses.replace(LESSON, fixtures=(vague, *LESSON.fixtures[1:]))
     report = await validate_lesson(lesson, sandbox, seeds=(1,))
     assert len(report.problems) == 1
     assert "fails without saying 'a message no check ever writes'" in report.problems[0]
@@ -104,3 +104,22 @@ def test_a_lesson_folder_that_cannot_be_read_is_a_failure_not_a_traceback(
     assert main(["--env-file", "/nonexistent/.env", "check-lessons", "--seeds", "1"]) == 1
     out = capsys.readouterr().out
     assert f"FAIL  the course can't be read: {broken / 'task.md'} is missing" in out
+
+
+def test_a_lesson_with_too_few_mistakes_or_a_fallback_expectation_is_reported() -> None:
+    fallback = dataclasses.replace(LESSON.fixtures[0], expect="is 3, expected 2")
+    lesson = dataclasses.replace(LESSON, fixtures=(fallback,))
+    problems = _static_problems(lesson, (1,))
+    assert f"has 1 fixtures of typical wrong submissions; it needs at least {MIN_FIXTURES}" in (
+        problems
+    )
+    assert any("expects the fallback" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["`x` is 1, expected 2: use `np.mean", "``W1` from train(W1, b1, W2, b2, lr, 5)` is 1"],
+)
+def test_messages_that_break_inline_code_are_reported(message: str) -> None:
+    assert _markup_problem(message) is not None
+    assert _markup_problem("`x` is 1, expected 2: use `np.mean(a)`.") is None

@@ -110,3 +110,18 @@ def test_verdict_shows_checks_losses_output_and_error_within_limits() -> None:
     assert "-0.5" in fields["Loss"] and "-25.0%" in fields["Loss"] and "down" in fields["Loss"]
     assert fields["Error"].startswith("Line 3: **ValueError**")
     assert all(len(value or "") <= limits.EMBED_FIELD_VALUE for value in fields.values())
+
+
+def test_checks_that_could_not_run_for_one_reason_are_one_line() -> None:
+    lesson = load_course().lessons[0]
+    reason = "can't check until your code runs without an error"
+    verdict = Verdict(
+        lesson.id,
+        "error",
+        "Your code raised NameError on line 3.",
+        checks=[CheckResult(name, None, reason) for name in ("total", "product", "dot")],
+        error=ErrorInfo("NameError", "name 'c' is not defined", line=3),
+    )
+    description = verdict_embed(verdict, lesson).description or ""
+    assert description.count(reason) == 1
+    assert f"⚪ **total**, **product**, **dot** — {reason}" in description

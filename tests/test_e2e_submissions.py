@@ -9,6 +9,7 @@ import discord
 import pytest
 
 from bot.code_extraction import HOW_TO_FORMAT
+from bot.core import Learner, guild_scope
 from lessons import Lesson, load_course
 from tests.discord_emulator import Json
 from tests.discord_emulator.harness import bot_on_emulator, fenced, pass_lessons, passed
@@ -200,5 +201,28 @@ async def test_a_masked_link_in_an_exception_is_not_posted_as_a_link(tmp_path: P
         lou = running.discord.add_member("lou")
         message = await running.discord.send_message(lou, fenced(code))
         embed = (await running.discord.wait_for_reply(message))["embeds"][0]
-        shown = [embed["description"], field(embed, "Error").split("```")[0]]
-        assert all("https://evil.example" in text and "](" not in text for text in shown)
+        # The exception's text is shown once, in the Error field, defused there.
+        error = field(embed, "Error").split("```")[0]
+        assert "https://evil.example" in error and "](" not in error
+        assert "evil.example" not in embed["description"]
+
+
+async def test_the_next_lessons_code_before_opening_it_is_pointed_there(tmp_path: Path) -> None:
+    first, second = load_course().lessons[:2]
+    async with bot_on_emulator(tmp_path) as running:
+        ada = running.discord.add_member("ada")
+        passing = await running.discord.send_message(ada, fenced(first.solution))
+        assert passed(await running.discord.wait_for_reply(passing))
+
+        # Lesson 2 is open but not opened: its code must not be graded as lesson 1's.
+        early = await running.discord.send_message(ada, fenced(second.solution))
+        reply = await running.discord.wait_for_reply(early, lambda r: bool(r["content"]))
+        assert reply["content"] == (
+            f"This looks like code for Lesson 2 (“{second.title}”), not Lesson 1: open it "
+            "with `/lesson next` (or the button), then send your code again. "
+            "No attempt was counted."
+        )
+        assert not reply.get("embeds")
+        learner = Learner(guild_scope(running.discord.guild_id), ada["id"], "ada")
+        lessons = await running.bot.core.list_lessons(learner)
+        assert [status.attempts for status in lessons[:2]] == [1, 0]

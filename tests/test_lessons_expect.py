@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from lessons.checking import Context
-from lessons.expect import Mistake, expect_function, expect_value, fmt, same
+from lessons.expect import (
+    Mistake,
+    expect_function,
+    expect_loss_went_down,
+    expect_value,
+    fmt,
+    same,
+    typed_in,
+)
 from sandbox.result import ErrorInfo, ProbeValue
 
 
@@ -115,3 +125,69 @@ def test_matrix_difference_shows_the_first_wrong_row() -> None:
         expect_value(_ctx(got, want), "p", "hidden")
         == "Row 1 of `hidden` is [3, 4], expected [3, 5]."
     )
+
+
+def test_one_value_is_singular_and_one_number_is_called_a_number() -> None:
+    got = _value([2.0], kind="list")
+    message = expect_value(_ctx(got, _value([1.0, 2.0], kind="list")), "p", "losses")
+    assert message == "`losses` has 1 value, expected 2."
+    array = _value([1.0] * 5, kind="ndarray", shape=(5,))
+    message = expect_value(_ctx(_value(3.5), array), "p", "total")
+    assert message == "`total` is one number (3.5), expected an array of shape (5,)."
+
+
+@pytest.mark.parametrize(
+    ("got", "why"),
+    [
+        ([6.0, 12.0, 0.0], "it is exactly 6 times too big: did you sum where a mean belongs"),
+        ([0.5, 1.0, 0.0], "it is exactly 2 times too small: did you average where a sum belongs"),
+        ([-1.0, -2.0, 0.0], "the sign is flipped."),
+    ],
+)
+def test_a_constant_factor_is_named_in_any_lesson(got: list[float], why: str) -> None:
+    want = _value([1.0, 2.0, 0.0], kind="ndarray", shape=(3,))
+    message = expect_value(_ctx(_value(got, kind="ndarray", shape=(3,)), want), "p", "g")
+    assert message is not None and why in message
+
+
+def test_no_factor_is_claimed_for_values_that_are_not_proportional() -> None:
+    want = _value([1.0, 2.0], kind="ndarray", shape=(2,))
+    got = _value([2.0, 3.0], kind="ndarray", shape=(2,))
+    assert expect_value(_ctx(got, want), "p", "g") == "`g` is [2, 3], expected [1, 2]."
+
+
+def test_numbers_typed_in_from_an_earlier_run_are_named() -> None:
+    ctx = Context(
+        data={},
+        got={"loss_before": _value(7.31)},
+        want={"loss_before": _value(5.2)},
+        code="loss_before = 7.31  # from my last run\n",
+    )
+    message = expect_value(ctx, "loss_before")
+    assert message is not None and "typed in as numbers" in message
+    assert typed_in("total = np.array([1.5, -2.3])\n", "total")
+    assert not typed_in("dot = 0\nfor i in range(3):\n    dot = dot + a[i]\n", "dot")
+    assert not typed_in("w = 0.5\nw = w - lr * grad\n", "w")
+
+
+def test_a_value_that_fits_two_mistakes_names_both() -> None:
+    mistakes = [Mistake(4.0, "summed them."), Mistake(4.0, "skipped one.")]
+    message = expect_value(_ctx(_value(4.0), _value(1.0)), "p", "m", mistakes)
+    assert message == (
+        "`m` is 4, expected 1. On this run that fits more than one mistake: summed them. "
+        "Or: skipped one."
+    )
+
+
+def test_a_loss_that_did_not_move_or_blew_up_is_not_blamed_on_the_direction() -> None:
+    def ctx(before: float, after: float) -> Context:
+        got = {"loss_before": _value(before), "loss_after": _value(after)}
+        return Context(data={}, got=got, want=got)
+
+    unchanged = expect_loss_went_down(ctx(2.0, 2.0), "Check the direction.")
+    assert unchanged is not None and unchanged.startswith("The loss stayed at 2")
+    assert "Check the direction" not in unchanged and "`new_w = ...`" in unchanged
+    blown = expect_loss_went_down(ctx(2.0, float("inf")), "Check the direction.")
+    assert blown is not None and "diverged" in blown and "learning rate" in blown
+    grew = expect_loss_went_down(ctx(2.0, 3.0), "Check the direction.")
+    assert grew == "The loss went from 2 to 3: it must go down. Check the direction."

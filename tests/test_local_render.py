@@ -211,3 +211,13 @@ def test_code_in_colour_is_syntax_highlighted() -> None:
     comment = re.search(r"\x1b\[([0-9;]+)m# step\x1b\[0m", out)
     assert keyword and name and comment, out
     assert len({keyword[1], name[1], comment[1]}) == 3  # keyword, name and comment differ
+
+
+def test_checks_that_could_not_run_for_one_reason_are_one_line_in_the_terminal() -> None:
+    reason = "can't check until your code finishes"
+    checks = [CheckResult(name, None, reason) for name in ("a", "b")]
+    text = shown(
+        render_verdict(Verdict("x", "timeout", "Too slow.", checks=checks), PLAIN, lesson_number=1)
+    )
+    assert text.count(reason) == 1
+    assert re.search(r"a, b: +" + reason, text), text

@@ -36,7 +36,7 @@ from bot.console.reader import LineReader
 from bot.console.standing_text import render_leaderboard, render_progress
 from bot.console.style import Style
 from bot.console.verdict_text import render_outcome
-from bot.core import Learner, TutorCore, TutorError
+from bot.core import Learner, TutorCore, TutorError, WrongLesson
 from bot.plots import Plotter
 from bot.source_files import SourceFileError, read_source
 
@@ -113,6 +113,9 @@ class ConsoleSession:
         short apology with an id to find the traceback in the log."""
         try:
             await step
+        except WrongLesson as error:  # the terminal opens lessons with its own commands
+            text = error.text(open_next="`next`", open_it=f"`show {error.lesson.number}`")
+            self.say(text, style="yellow")
         except TutorError as error:
             self.say(error.message, style="yellow")
         except Exception:

@@ -56,9 +56,10 @@ def render_verdict(verdict: Verdict, style: Style, *, lesson_number: int) -> Ren
         checks.add_column(width=1)
         checks.add_column(no_wrap=True)
         checks.add_column(ratio=1)
-        for check in verdict.checks:
-            name = Text(f"{check.name}:", style="bold")
-            checks.add_row(style.mark(check.passed), name, markdown(check.message))
+        # Checks that could not run for one reason share a line, so no reason shows twice.
+        for names, passed, text in verdict.check_lines():
+            name = Text(f"{', '.join(names)}:", style="bold")
+            checks.add_row(style.mark(passed), name, markdown(text))
         parts.append(_indented(checks))
     if verdict.metrics:
         metrics = "   ".join(f"{k} = {_number(v)}" for k, v in verdict.metrics.items())

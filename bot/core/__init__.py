@@ -27,6 +27,7 @@ from bot.core.errors import (
     SolutionNotAvailable,
     TutorError,
     UnknownLesson,
+    WrongLesson,
 )
 from bot.core.learner import DM_SCOPE, LOCAL_SCOPE, Learner, guild_scope
 from bot.core.moderation import Moderation
@@ -72,5 +73,6 @@ __all__ = [
     "TutorError",
     "UnknownLesson",
     "UnlockOutcome",
+    "WrongLesson",
     "guild_scope",
 ]

@@ -64,3 +64,27 @@ class SettingRefused(TutorError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"Not changed: {reason}")
+
+
+class WrongLesson(TutorError):
+    """The code is for another open lesson: nothing was recorded."""
+
+    def __init__(self, lesson: Lesson, current: Lesson, *, is_next: bool) -> None:
+        self.lesson = lesson
+        self.current = current
+        self.is_next = is_next  # "next lesson" opens it
+        super().__init__(
+            self.text(
+                open_next="`/lesson next` (or the button)",
+                open_it=f"`/lesson show {lesson.number}`",
+            )
+        )
+
+    def text(self, *, open_next: str, open_it: str) -> str:
+        """The message, with each front end's own way of opening a lesson."""
+        how = open_next if self.is_next else open_it
+        return (
+            f"This looks like code for Lesson {self.lesson.number} (“{self.lesson.title}”), "
+            f"not Lesson {self.current.number}: open it with {how}, then send your code again. "
+            "No attempt was counted."
+        )

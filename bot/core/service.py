@@ -19,6 +19,7 @@ from bot.core.errors import (
     NoHints,
     SolutionNotAvailable,
     UnknownLesson,
+    WrongLesson,
 )
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
@@ -34,6 +35,7 @@ from bot.core.views import (
     SolutionView,
     SubmissionOutcome,
 )
+from bot.core.wrong_lesson import lesson_for_code, missing_name
 from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
 from lessons import Course, Lesson, Verdict, grade_submission
 from lessons.grading import Runner
@@ -138,10 +140,32 @@ class TutorCore:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)
             lesson = await self._target(learner, state, lesson_id)
+            self._refuse_other_lessons_code(state, lesson, extraction.code)
             verdict = await grade_submission(lesson, extraction.code, self.sandbox)
+            missing = missing_name(verdict)
+            if missing is not None:
+                self._refuse_other_lessons_code(state, lesson, extraction.code, missing)
             return await self._record(learner, lesson, extraction.code, verdict)
         finally:
             self._grading.discard(key)
+
+    def _refuse_other_lessons_code(
+        self, state: _State, lesson: Lesson, code: str, missing: str | None = None
+    ) -> None:
+        """Raise WrongLesson, before anything is recorded, when the code is for another open
+        lesson (`missing`: the name its run stopped on, if it stopped on a NameError)."""
+        other = lesson_for_code(self.course, lesson, state.unlocked, code, missing=missing)
+        if other is None:
+            return
+        next_up = next(
+            (
+                x
+                for x in self.course.lessons
+                if x.id in state.unlocked and not state.of(x).completed
+            ),
+            None,
+        )
+        raise WrongLesson(other, lesson, is_next=other is next_up)
 
     def is_grading(self, learner: Learner) -> bool:
         return (learner.scope, learner.user_id) in self._grading

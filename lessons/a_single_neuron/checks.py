@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
+from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value, same
+from sandbox.result import ProbeValue
 
 METRICS: tuple[str, ...] = ()
 
@@ -29,9 +31,56 @@ def relu_inputs(data: Mapping[str, Any]) -> tuple[list[float], float]:
 
 
 def neuron_inputs(data: Mapping[str, Any]) -> list[tuple[list[float], list[float], float]]:
-    """The lesson's neuron and its mirror image: one of the two always has a negative sum."""
-    x, w, b = data["x"].tolist(), data["w"].tolist(), float(data["b"])
-    return [(x, w, b), (x, [-v for v in w], -b)]
+    """Two neurons built from the seed so that every mistake gives its own value.
+
+    On the first, the weighted sum is positive and the bias negative but smaller, so the
+    answer is half the weighted sum and above 1: a missing bias doubles it, a bias inside
+    the dot product scales it by the weights' total (kept away from 1), and a sigmoid
+    squeezes it below 1. On the second, the weights flip and the bias turns positive, so
+    the answer is 0 while a missing activation gives a negative number and ReLU before the
+    bias gives the bias itself.
+    """
+    x = [round(abs(float(v)) + 0.5, 1) for v in data["x"]]
+    w = [round(abs(float(v)) + 0.1, 2) for v in data["w"]]
+    if abs(sum(w) - 1) < 0.1:
+        w[0] = round(w[0] + 0.3, 2)
+    while float(np.dot(w, x)) < 2.5:
+        w = [round(v * 2, 2) for v in w]
+    half = round(float(np.dot(w, x)) / 2, 2)
+    return [(x, w, -half), (x, [-v for v in w], half)]
+
+
+def neuron_mistakes(
+    x: np.ndarray, w: np.ndarray, b: float, data: Mapping[str, Any]
+) -> list[Mistake]:
+    """What each beginner mistake in `neuron` returns for these arguments."""
+    weighted = float(np.dot(w, x))
+    global_output = max(float(np.dot(data["w"], data["x"]) + data["b"]), 0.0)
+    return [
+        Mistake(
+            weighted + b,
+            "that is the weighted sum plus bias without the activation. Pass it through `relu`.",
+        ),
+        Mistake(
+            max(weighted, 0.0) + b,
+            "you applied `relu` before adding the bias. Add `b` first, then activate.",
+        ),
+        Mistake(max(weighted, 0.0), "the bias is missing: add `b` to the weighted sum."),
+        Mistake(
+            max(float(np.dot(w, x + b)), 0.0),
+            "the bias went inside the dot product: `np.dot(w, x + b)` adds `b` to every input, "
+            "so the weights multiply it too. Add it after: `np.dot(w, x) + b`.",
+        ),
+        Mistake(
+            sigmoid(weighted + b),
+            "that is the sigmoid of the weighted sum. This neuron uses ReLU: `relu(...)`.",
+        ),
+        Mistake(
+            global_output,
+            "your `neuron` ignores its arguments: it uses the predefined `x`, `w` and `b` (or "
+            "`z`). Compute with the parameters the function receives.",
+        ),
+    ]
 
 
 def _call(args: tuple[list[float], list[float], float]) -> str:
@@ -63,6 +112,21 @@ def _z(ctx: Context) -> str | None:
             "that is an array: multiplying gives one product per input, and the weighted sum "
             "must add the products up into one number. Use `np.dot(w, x) + b`.",
         ),
+        Mistake(
+            float(np.dot(w, x + b)),
+            "the bias went inside the dot product: `np.dot(w, x + b)` adds `b` to every input, "
+            "so the weights multiply it too. Add it after: `np.dot(w, x) + b`.",
+        ),
+        Mistake(
+            float(np.mean(w * x) + b),
+            f"you averaged the products, which is {len(x)} times too small. The weighted sum "
+            "adds them up: `np.dot(w, x)`.",
+        ),
+        Mistake(
+            float(np.sum(w * x + b)),
+            f"the bias was added to every product, so it counts {len(x)} times. Add it once, "
+            "after the sum.",
+        ),
     ]
     return expect_value(ctx, "z", mistakes=mistakes)
 
@@ -72,45 +136,52 @@ def _relu_values(ctx: Context) -> str | None:
     z = np.array(array)
     got = ctx.got["relu_array"]
     if not got.ok and got.error is not None and "truth value" in got.error.message:
-        return (
-            f"`relu(np.array({array}))` raised {got.error.type}. Python's `max` compares "
-            "a whole array at once; `np.maximum(0, z)` works element by element."
-        )
+        return f"`relu(np.array({array}))` raised {got.error.type}. {_one_at_a_time(got)}"
     mistakes = [
         Mistake(np.abs(z), "`np.abs` turns negatives positive; ReLU turns them into 0."),
         Mistake(z, "nothing changed: negative values must become 0."),
         Mistake(np.minimum(0, z), "that keeps the negative part. ReLU keeps the positive part."),
+        Mistake(
+            sigmoid(z),
+            "that is the sigmoid, `1 / (1 + np.exp(-z))`. ReLU is `np.maximum(0, z)`: 0 for "
+            "negatives, the value itself otherwise.",
+        ),
+        Mistake(
+            float(np.max(z)),
+            "`np.max` gives the largest item of the whole array. `np.maximum(0, z)` compares "
+            "element by element.",
+        ),
     ]
     failure = expect_value(ctx, "relu_array", f"relu(np.array({array}))", mistakes)
     return failure or expect_value(ctx, "relu_number", f"relu({number})")
 
 
 def _neuron_values(ctx: Context) -> str | None:
-    # On the probe with a positive weighted sum, "relu before the bias" and "no activation"
-    # give the same number; prefer the probe whose mistake is unambiguous.
+    # Prefer the probe on which the learner's value matches exactly one known mistake.
     failures: list[tuple[bool, str]] = []
     for probe, (x_list, w_list, b) in zip(
         ("neuron_up", "neuron_down"), neuron_inputs(ctx.data), strict=True
     ):
-        x, w = np.array(x_list), np.array(w_list)
-        weighted = float(np.dot(w, x))
-        mistakes = [
-            Mistake(
-                weighted + b,
-                "that is the weighted sum plus bias without the activation. Pass it "
-                "through `relu`.",
-            ),
-            Mistake(
-                max(weighted, 0.0) + b,
-                "you applied `relu` before adding the bias. Add `b` first, then activate.",
-            ),
-            Mistake(max(weighted, 0.0), "the bias is missing."),
-        ]
+        mistakes = neuron_mistakes(np.array(x_list), np.array(w_list), b, ctx.data)
         label = _call((x_list, w_list, b))
         if (failure := expect_value(ctx, probe, label, mistakes)) is not None:
             matches = sum(same(ctx.got[probe].value, m.value) for m in mistakes)
             failures.append((matches != 1, failure))
     return min(failures, key=lambda f: f[0])[1] if failures else None
+
+
+def _one_at_a_time(got: ProbeValue) -> str:
+    """Why code written for one number fails on an array, in the words of what it used."""
+    line = (got.error.source_line or "") if got.error is not None else ""
+    if "max(" in line:
+        return (
+            "Python's `max` compares a whole array at once; `np.maximum(0, z)` works element "
+            "by element."
+        )
+    return (
+        "`if z < 0` asks one yes-or-no question, but an array has many items, each with its "
+        "own answer. Use `np.maximum(0, z)`, which decides element by element."
+    )
 
 
 CHECKS = (

@@ -84,12 +84,15 @@ def _backward_variants(data: Mapping[str, Any]) -> dict[str, dict[str, np.ndarra
     right = 2 * error / len(y)
     updated_W2 = p["W2"] - data["lr"] * (hidden.T @ right)
     variants = {}
+    slope = 1 / (1 + np.exp(-np.clip(z1, -50, 50)))
     for mistake, d_pred, mask, W2 in (
         ("no_mask", right, np.ones_like(z1), p["W2"]),
         ("summed", 2 * error, z1 > 0, p["W2"]),
         ("no_two", error / len(y), z1 > 0, p["W2"]),
         ("sign", -right, z1 > 0, p["W2"]),
         ("updated_W2", right, z1 > 0, updated_W2),
+        ("sigmoid_mask", right, slope * (1 - slope), p["W2"]),
+        ("hidden_mask", right, hidden, p["W2"]),
     ):
         d_z1 = np.outer(d_pred, W2) * mask
         variants[mistake] = {
@@ -98,6 +101,9 @@ def _backward_variants(data: Mapping[str, Any]) -> dict[str, dict[str, np.ndarra
             "W1": X.T @ d_z1,
             "b1": np.sum(d_z1, axis=0),
         }
+    # Slips in one gradient only: the others stay right.
+    variants["z1_for_W2"] = {"W2": z1.T @ right}
+    variants["mean_b2"] = {"b2": np.mean(right)}
     return variants
 
 
@@ -110,6 +116,14 @@ _WHY = {
     "sign": "the sign is flipped: use `predictions - y`, prediction minus truth.",
     "updated_W2": "it was computed with the *updated* `W2`. Compute every gradient first, "
     "then step all the weights.",
+    "sigmoid_mask": "that mask is the sigmoid's derivative, but this network uses ReLU. ReLU's "
+    "slope is 1 where `z1 > 0` and 0 elsewhere: `d_z1 = d_hidden * (z1 > 0)`.",
+    "hidden_mask": "you multiplied by the activation values themselves. ReLU's slope is 1 "
+    "where `z1 > 0` and 0 elsewhere, whatever the value: `d_z1 = d_hidden * (z1 > 0)`.",
+    "z1_for_W2": "it was built from `z1`, before the ReLU. `W2` multiplies the ReLU's output, "
+    "so `dW2 = hidden.T @ d_predictions`.",
+    "mean_b2": "that is the mean of `d_predictions`, `len(y)` times too small: `b2` is added to "
+    "every prediction, so its slope is their sum, `np.sum(d_predictions)`.",
 }
 
 
@@ -117,7 +131,7 @@ def _gradients(ctx: Context, names: tuple[str, ...]) -> str | None:
     numerical = numerical_gradient(ctx.data)
     variants = _backward_variants(ctx.data)
     for name in names:
-        mistakes = [Mistake(v[name], _WHY[kind]) for kind, v in variants.items()]
+        mistakes = [Mistake(v[name], _WHY[kind]) for kind, v in variants.items() if name in v]
         if name == "b1":
             mistakes.append(
                 Mistake(
@@ -159,6 +173,10 @@ def _step(ctx: Context) -> str | None:
                 before[name] + lr * grads[name],
                 f"`{name}` stepped uphill. Subtract the gradient: `{name} - lr * d{name}`.",
             ),
+            Mistake(
+                before[name] - grads[name],
+                f"`{name}`'s step ignores the learning rate: `{name} - lr * d{name}`.",
+            ),
         ]
         got, want = ctx.got[name], ctx.want[name]
         if (failure := compare(got, want, name, mistakes)) is not None:
@@ -169,7 +187,16 @@ def _step(ctx: Context) -> str | None:
 def _loss_before(ctx: Context) -> str | None:
     p, X, y = _params(ctx.data), ctx.data["X"], ctx.data["y"]
     linear = float(np.mean(((X @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"] - y) ** 2))
-    mistakes = [Mistake(linear, "the hidden layer needs `relu`, as in lesson 3.")]
+    right = loss(p, X, y)
+    mistakes = [
+        Mistake(linear, "the hidden layer needs `relu`, as in lesson 3."),
+        Mistake(
+            right * len(y),
+            f"that is the sum of the squared errors, {len(y)} times the mean. The loss is "
+            "their mean: `np.mean(...)`.",
+        ),
+        Mistake(float(np.sqrt(right)), "that is the square root of the MSE. Stop at the mean."),
+    ]
     return expect_value(ctx, "loss_before", mistakes=mistakes)
 
 
@@ -207,7 +234,9 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        lambda c: expect_loss_went_down(c, "Check the direction of your steps."),
+        lambda c: expect_loss_went_down(
+            c, "Check the direction of your steps: `W1 = W1 - lr * dW1` goes downhill."
+        ),
         needs=("loss-before",),
     ),
 )

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
+from lessons.diagnoses import mse_mistakes
 from lessons.expect import (
     Mistake,
     expect_function,
@@ -56,39 +57,6 @@ def probes(data: Mapping[str, Any]) -> dict[str, str]:
         "w": "w",
         "loss_after": "loss_after",
     }
-
-
-def mse_mistakes(y_true: Any, y_pred: Any) -> list[Mistake]:
-    d = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)
-    return [
-        Mistake(
-            float(np.sum(d**2)),
-            "it looks like you summed the squared errors instead of averaging them.",
-        ),
-        Mistake(
-            float(np.mean(np.abs(d))),
-            "it looks like you averaged the absolute differences. Square them instead.",
-        ),
-        Mistake(
-            float(np.mean(d) ** 2),
-            "it looks like you squared the mean difference. Square each difference first, "
-            "then take the mean.",
-        ),
-        Mistake(
-            float(np.mean(d)),
-            "it looks like you averaged the differences without squaring them, so positive "
-            "and negative gaps cancel out.",
-        ),
-        Mistake(
-            float(np.sqrt(np.mean(d**2))),
-            "that is the square root of the MSE (the RMSE). Stop at the mean.",
-        ),
-        Mistake(
-            (d**2).tolist(),
-            "those are the squared differences themselves. Average them into one number "
-            "with `np.mean`.",
-        ),
-    ]
 
 
 def _mse_value(ctx: Context) -> str | None:
@@ -244,7 +212,9 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        lambda c: expect_loss_went_down(c, "Check the direction of your step."),
+        lambda c: expect_loss_went_down(
+            c, "Check the direction of your step: `w = w - lr * grad` goes downhill."
+        ),
         needs=("mse-value",),
     ),
 )

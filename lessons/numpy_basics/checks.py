@@ -19,7 +19,13 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
     a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
     # Redraw the rare data on which a mistake gives the right answer by coincidence: a sum
     # of 0 (then sum and mean agree), or a dot product equal to the product of the sums.
-    while abs(np.sum(a)) < 0.5 or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5:
+    # A zero item hides a loop that skips it, a whole-number mean a floor division.
+    while (
+        abs(np.sum(a)) < 0.5
+        or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5
+        or not np.all(a * b)
+        or np.isclose(np.mean(a), np.round(np.mean(a)))
+    ):
         a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
     return {"a": a, "b": b}
 
@@ -37,6 +43,9 @@ def _total(ctx: Context) -> str | None:
             "Add the arrays: `a + b`.",
         ),
         Mistake(float(np.sum(a + b)), "that is one number; `total` should be an array."),
+        Mistake(a - b, "that is `a - b`: the task asks for the sum, `a + b`."),
+        Mistake(a * b, "that is the element-wise product; `total` is the sum, `a + b`."),
+        *_skipped(a + b, "a + b"),
     ]
     return expect_value(ctx, "total", mistakes=mistakes)
 
@@ -47,7 +56,14 @@ def _product(ctx: Context) -> str | None:
         Mistake(
             float(np.dot(a, b)),
             "that is the dot product, one number. `a * b` multiplies element by element.",
-        )
+        ),
+        Mistake(a + b, "that is the sum. `product` multiplies: `a * b`."),
+        Mistake(
+            np.outer(a, b),
+            "that is the outer product, every item of `a` times every item of `b`. "
+            "`a * b` pairs them up item by item.",
+        ),
+        *_skipped(a * b, "a * b"),
     ]
     return expect_value(ctx, "product", mistakes=mistakes)
 
@@ -57,6 +73,26 @@ def _average(ctx: Context) -> str | None:
     mistakes = [
         Mistake(float(np.sum(a)), "that is the sum of `a`. The mean divides it by the count."),
         Mistake(float(np.mean(b)), "that is the mean of `b`, not of `a`."),
+        Mistake(
+            float(np.sum(a) // len(a)),
+            "floor division `//` rounds down to a whole number. Divide with `/`, "
+            "or use `np.mean(a)`.",
+        ),
+        Mistake(float(np.mean(a + b)), "that is the mean of `a + b`, not of `a` alone."),
+        Mistake(float(np.median(a)), "that is the median, the middle value. Use `np.mean(a)`."),
+        Mistake(
+            float(np.sum(a[1:]) / len(a)),
+            "your loop skips the first element: `range(1, len(a))` starts at the second. "
+            "Start at 0, or use `np.mean(a)`.",
+        ),
+        Mistake(
+            float(np.mean(a[1:])),
+            "that leaves out the first element: `a[1:]` starts at the second. Use all of `a`.",
+        ),
+        Mistake(
+            float(np.sum(a) / (len(a) - 1)),
+            "you divided by one less than the count. The mean divides by `len(a)`.",
+        ),
     ]
     return expect_value(ctx, "average", mistakes=mistakes)
 
@@ -73,8 +109,43 @@ def _dot(ctx: Context) -> str | None:
             float(np.sum(a) * np.sum(b)),
             "you multiplied the sums. A dot product multiplies pair by pair, then adds.",
         ),
+        Mistake(
+            float(np.mean(a * b)),
+            f"you averaged the products, which is {len(a)} times too small. A dot product "
+            "adds them up: `np.sum(a * b)`.",
+        ),
+        Mistake(
+            float(np.sum(a + b)),
+            "you added each pair instead of multiplying it. Multiply pair by pair, then add.",
+        ),
+        Mistake(
+            float(np.dot(a[1:], b[1:])),
+            "your loop skips the first pair: `range(1, len(a))` starts at the second. "
+            "Start at 0, or use `np.dot(a, b)`.",
+        ),
+        Mistake(
+            float(np.dot(a[:-1], b[:-1])),
+            "your loop skips the last pair: `range(len(a) - 1)` stops one early. "
+            "Use `range(len(a))`, or `np.dot(a, b)`.",
+        ),
     ]
     return expect_value(ctx, "dot", mistakes=mistakes)
+
+
+def _skipped(right: np.ndarray, formula: str) -> list[Mistake]:
+    """What a loop that misses the first or the last element gives."""
+    return [
+        Mistake(
+            right[1:],
+            "your loop skips the first element: `range(1, len(a))` starts at the second. "
+            f"Start at 0, or write `{formula}` without a loop.",
+        ),
+        Mistake(
+            right[:-1],
+            "your loop skips the last element: `range(len(a) - 1)` stops one early. "
+            f"Use `range(len(a))`, or write `{formula}` without a loop.",
+        ),
+    ]
 
 
 CHECKS = (

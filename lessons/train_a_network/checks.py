@@ -17,6 +17,7 @@ from lessons.expect import (
     fmt,
     item,
     probe_problem,
+    same,
 )
 
 METRICS = ("loss_before", "loss_after")
@@ -60,26 +61,43 @@ def simulate(
     steps: int,
     *,
     lr: float | None = None,
-    mask: bool = True,
+    mask: str = "relu",
     update_as_you_go: bool = False,
+    slip: str | None = None,
 ) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Trusted training with optional beginner mistakes: final weights, loss before each step."""
+    """Trusted training with optional beginner mistakes: final weights, loss before each step.
+
+    `mask` is what multiplies `d_hidden`: "relu" (right), "none", "sigmoid" (the sigmoid's
+    derivative) or "hidden" (the activation values). `slip` replays one more mistake:
+    "db1_all" (no axis), "db2_mean", "dW2_from_z1", or "frozen" (the forward pass once,
+    before the loop, so every step reuses the first gradients).
+    """
     X, y = data["X"], data["y"]
     p = {name: np.array(data[name], dtype=float) for name in PARAMS}
     lr = data["lr"] if lr is None else lr
     losses = []
+    first: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     for _ in range(steps):
         z1 = X @ p["W1"] + p["b1"]
         hidden = np.maximum(0, z1)
         error = hidden @ p["W2"] + p["b2"] - y
+        if slip == "frozen":  # the forward pass of the starting weights, every time
+            first = first or (z1, hidden, error)
+            z1, hidden, error = first
         losses.append(float(np.mean(error**2)))
         d_pred = 2 * error / len(y)
-        W2_before = p["W2"]
-        p["W2"] = W2_before - lr * (hidden.T @ d_pred)
-        p["b2"] = p["b2"] - lr * np.sum(d_pred)
-        W2 = p["W2"] if update_as_you_go else W2_before
-        d_z1 = np.outer(d_pred, W2) * ((z1 > 0) if mask else 1)
-        p["W1"], p["b1"] = p["W1"] - lr * (X.T @ d_z1), p["b1"] - lr * np.sum(d_z1, axis=0)
+        W2 = p["W2"] - lr * (hidden.T @ d_pred) if update_as_you_go else p["W2"]
+        slope = 1 / (1 + np.exp(-np.clip(z1, -50, 50)))
+        factor = {"relu": z1 > 0, "none": 1, "sigmoid": slope * (1 - slope), "hidden": hidden}
+        d_z1 = np.outer(d_pred, W2) * factor[mask]
+        grads = {
+            "W1": X.T @ d_z1,
+            "b1": np.sum(d_z1) if slip == "db1_all" else np.sum(d_z1, axis=0),
+            "W2": (z1 if slip == "dW2_from_z1" else hidden).T @ d_pred,
+            "b2": np.mean(d_pred) if slip == "db2_mean" else np.sum(d_pred),
+        }
+        for name in PARAMS:
+            p[name] = p[name] - lr * grads[name]
     return p, losses
 
 
@@ -109,18 +127,49 @@ def _train_losses(ctx: Context) -> str | None:
             "those are the losses *after* each step. Record the loss before the step, so "
             "the first entry is the starting loss.",
         ),
-        Mistake(
-            right[:1] * PROBE_STEPS,
-            "the loss never changes: assign the new weights back inside the loop "
-            "(`W1 = W1 - lr * dW1`, and so on).",
-        ),
+        Mistake(right[:1] * PROBE_STEPS, _unchanged(ctx)),
         Mistake(
             simulate(data, PROBE_STEPS, lr=-data["lr"])[1],
             "the loss grows: step downhill, `W1 - lr * dW1`.",
         ),
         Mistake(
-            simulate(data, PROBE_STEPS, mask=False)[1],
+            simulate(data, PROBE_STEPS, mask="none")[1],
             "the ReLU is missing from the backward pass: `d_z1 = d_hidden * (z1 > 0)`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, mask="sigmoid")[1],
+            "the ReLU mask is the sigmoid's derivative, but this network uses ReLU. Its slope "
+            "is 1 where `z1 > 0` and 0 elsewhere: `d_z1 = d_hidden * (z1 > 0)`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, mask="hidden")[1],
+            "the backward pass multiplies by the activation values themselves. ReLU's slope "
+            "is 1 where `z1 > 0` and 0 elsewhere: `d_z1 = d_hidden * (z1 > 0)`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, slip="db1_all")[1],
+            "`db1` sums over everything, so every hidden bias moves by the same amount. Sum "
+            "over the samples only: `np.sum(d_z1, axis=0)`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, slip="db2_mean")[1],
+            "`db2` is a mean, `len(y)` times too small: `b2` is added to every prediction, so "
+            "its slope is the sum, `np.sum(d_predictions)`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, slip="dW2_from_z1")[1],
+            "`dW2` was built from `z1`, before the ReLU. `W2` multiplies the ReLU's output: "
+            "`dW2 = hidden.T @ d_predictions`.",
+        ),
+        Mistake(
+            simulate(data, PROBE_STEPS, lr=data["lr"] / 2)[1],
+            "the steps are half as big as they should be: the factor 2 of `d_predictions` is "
+            "missing (the same as training with `lr / 2`).",
+        ),
+        Mistake(
+            [v * n for v in right[:PROBE_STEPS]],
+            f"those are sums of the squared errors, {n} times the mean: record "
+            "`np.mean((predictions - y) ** 2)`.",
         ),
         Mistake(
             simulate(data, PROBE_STEPS, update_as_you_go=True)[1],
@@ -137,11 +186,32 @@ def _train_losses(ctx: Context) -> str | None:
     return compare(item(ctx.got["train_run"], 4), item(ctx.want["train_run"], 4), label, mistakes)
 
 
+def _unchanged(ctx: Context) -> str:
+    """Why the recorded loss never moves, told from the weights `train` returned."""
+    got_W1 = item(ctx.got["train_run"], 0).value
+    if same(got_W1, simulate(ctx.data, 1)[0]["W1"]):
+        return (
+            "the loss never changes: `new_W1 = W1 - lr * dW1` never replaces `W1`, so every "
+            "step starts from the same place. Assign the new weights back: "
+            "`W1 = W1 - lr * dW1`, and so on."
+        )
+    if same(got_W1, simulate(ctx.data, PROBE_STEPS, slip="frozen")[0]["W1"]):
+        return (
+            "the loss never changes, yet the weights moved: the forward pass ran once, "
+            "before the loop. Compute `z1`, `hidden` and `predictions` inside the loop, "
+            "from the current weights."
+        )
+    return (
+        "the loss never changes: assign the new weights back inside the loop "
+        "(`W1 = W1 - lr * dW1`, and so on)."
+    )
+
+
 def _train_weights(ctx: Context) -> str | None:
     for index, name in enumerate(PARAMS):
         start = np.array(ctx.data[name], dtype=float)
         mistakes = [Mistake(start, f"that is the starting `{name}`: return the trained one.")]
-        label = f"`{name}` from train(W1, b1, W2, b2, lr, {PROBE_STEPS})"
+        label = f"train(W1, b1, W2, b2, lr, {PROBE_STEPS})[{index}]"
         got, want = item(ctx.got["train_run"], index), item(ctx.want["train_run"], index)
         if (failure := compare(got, want, label, mistakes)) is not None:
             return failure
@@ -152,6 +222,13 @@ def _trained(ctx: Context) -> str | None:
     for name in PARAMS:
         start = np.array(ctx.data[name], dtype=float)
         mistakes = [Mistake(start, f"`{name}` is still the starting value: train it.")]
+        mistakes += [
+            Mistake(
+                simulate(ctx.data, steps)[0][name],
+                f"that is `{name}` after {steps} steps: train for {TRAIN_STEPS}.",
+            )
+            for steps in (1, 5, 100, TRAIN_STEPS - 1, TRAIN_STEPS + 1)
+        ]
         failure = expect_value(ctx, name, mistakes=mistakes, rtol=TRAINED_RTOL, atol=TRAINED_ATOL)
         if failure is not None:
             return failure
@@ -165,7 +242,12 @@ def _loss_after(ctx: Context) -> str | None:
             losses[-1],
             "`losses[-1]` is the loss *before* the last step. Compute the loss of the "
             "trained weights.",
-        )
+        ),
+        Mistake(
+            losses[0],
+            "that is the loss of the starting weights. Run the forward pass again with the "
+            "trained ones.",
+        ),
     ]
     return expect_value(ctx, "loss_after", mistakes=mistakes, rtol=TRAINED_RTOL, atol=TRAINED_ATOL)
 
@@ -215,7 +297,9 @@ CHECKS = (
     Check(
         "loss-went-down",
         "the loss went down",
-        lambda c: expect_loss_went_down(c, "Check the direction of your steps."),
+        lambda c: expect_loss_went_down(
+            c, "Check the direction of your steps: `W1 = W1 - lr * dW1` goes downhill."
+        ),
         needs=("train-returns",),
     ),
 )

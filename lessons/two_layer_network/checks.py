@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lessons.checking import Check, Context
+from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value
 
 METRICS: tuple[str, ...] = ()
@@ -15,7 +16,7 @@ INPUTS = ("X", "-X")  # -X flips which hidden units are active, so both ReLU bra
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
-    n = int(rng.integers(4, 7))
+    n = int(rng.integers(5, 8))  # never 4, the hidden width: a wrong axis shows in the shape
     X = np.round(rng.normal(0, 1, (n, 3)), 2)
     W1 = np.round(rng.normal(0, 0.8, (3, 4)), 2)
     b1 = np.round(rng.normal(0, 0.5, 4), 2)
@@ -57,11 +58,24 @@ def _relu(z: np.ndarray) -> np.ndarray:
 def _relu_values(ctx: Context) -> str | None:
     values = relu_input(ctx.data)
     z = np.array(values)
+    got = ctx.got["relu_array"]
+    if not got.ok and got.error is not None and "truth value" in got.error.message:
+        return (
+            f"`relu(np.array({values}))` raised {got.error.type}. A plain `if` or `max` asks "
+            "one question about the whole array; `np.maximum(0, z)` decides element by element."
+        )
     mistakes = [
         Mistake(np.abs(z), "`np.abs` turns negatives positive; ReLU turns them into 0."),
         Mistake(z, "nothing changed: negative values must become 0."),
+        Mistake(np.minimum(0, z), "that keeps the negative part. ReLU keeps the positive part."),
+        Mistake(sigmoid(z), _SIGMOID),
     ]
     return expect_value(ctx, "relu_array", f"relu(np.array({values}))", mistakes)
+
+
+_SIGMOID = (
+    "that is the sigmoid, `1 / (1 + np.exp(-z))`. This network uses ReLU: `np.maximum(0, z)`."
+)
 
 
 def _hidden(ctx: Context) -> str | None:
@@ -70,6 +84,11 @@ def _hidden(ctx: Context) -> str | None:
         Mistake(X @ W1 + b1, "the activation is missing: pass the layer through `relu`."),
         Mistake(_relu(X @ W1), "the bias `b1` is missing: add it before the activation."),
         Mistake(_relu(X @ W1) + b1, "add `b1` before `relu`, not after."),
+        Mistake(
+            _relu(X @ W1 + ctx.data["b2"]),
+            "the hidden layer uses `b2`; its bias is `b1`. `b2` belongs to the output layer.",
+        ),
+        Mistake(sigmoid(X @ W1 + b1), _SIGMOID),
     ]
     return expect_value(ctx, "hidden", mistakes=mistakes)
 
@@ -79,18 +98,48 @@ def _forward_values(ctx: Context) -> str | None:
     for inputs in INPUTS:
         X = d["X"] if inputs == "X" else -d["X"]
         z1 = X @ d["W1"] + d["b1"]
+        hidden = _relu(z1)
         mistakes = [
             Mistake(
-                _relu(_relu(z1) @ d["W2"] + d["b2"]),
+                _relu(hidden @ d["W2"] + d["b2"]),
                 "the output layer has no activation here: predictions may be negative.",
             ),
             Mistake(
                 z1 @ d["W2"] + d["b2"],
                 "the hidden layer needs `relu`; without it two layers collapse into one line.",
             ),
-            Mistake(_relu(z1) @ d["W2"], "the output bias `b2` is missing."),
+            Mistake(hidden @ d["W2"], "the output bias `b2` is missing."),
             Mistake(_relu(X @ d["W1"]) @ d["W2"] + d["b2"], "the hidden bias `b1` is missing."),
+            Mistake(
+                _relu(X @ d["W1"] + d["b2"]) @ d["W2"] + d["b2"],
+                "the hidden layer uses `b2`; its bias is `b1`. `b2` belongs to the output layer.",
+            ),
+            Mistake(sigmoid(z1) @ d["W2"] + d["b2"], f"in the hidden layer, {_SIGMOID}"),
+            Mistake(
+                np.sum(hidden * d["W2"], axis=0) + d["b2"],
+                "you summed over the samples (`axis=0`), so you got one number per hidden unit. "
+                "Each sample's prediction sums over the hidden units: `axis=1`, or "
+                "`hidden @ W2`.",
+            ),
+            Mistake(
+                np.mean(hidden * d["W2"], axis=1) + d["b2"],
+                f"you averaged over the hidden units, which is {len(d['W2'])} times too small. "
+                "The output layer adds them up: `hidden @ W2`.",
+            ),
+            Mistake(
+                hidden,
+                "that is the hidden layer. Finish with the output layer: `hidden @ W2 + b2`.",
+            ),
         ]
+        if inputs != "X":
+            start = d["X"]
+            mistakes.append(
+                Mistake(
+                    _relu(start @ d["W1"] + d["b1"]) @ d["W2"] + d["b2"],
+                    "`forward` ignores its argument `X`: it uses the predefined `X` (or "
+                    "`hidden`). Compute with the parameters the function receives.",
+                )
+            )
         label = f"forward({inputs}, W1, b1, W2, b2)"
         if (failure := expect_value(ctx, f"forward {inputs}", label, mistakes)) is not None:
             return failure

@@ -64,11 +64,13 @@ def verdict_embed(
 def _description(verdict: Verdict) -> str:
     lines = [truncate(defuse(verdict.message), 500)] if verdict.message else []
     shown = 0
-    for i, check in enumerate(verdict.checks):
-        mark = CHECK_MARKS[check.passed]
-        line = truncate(f"{mark} **{check.name}** — {defuse(check.message)}", 600)
+    check_lines = verdict.check_lines()
+    for i, (names, passed, message) in enumerate(check_lines):
+        mark = CHECK_MARKS[passed]
+        named = ", ".join(f"**{name}**" for name in names)
+        line = truncate(f"{mark} {named} — {defuse(message)}", 600)
         if shown + len(line) > CHECKS_ROOM:
-            lines.append(f"… and {len(verdict.checks) - i} more checks")
+            lines.append(f"… and {sum(len(n) for n, _, _ in check_lines[i:])} more checks")
             break
         lines.append(line)
         shown += len(line)
