@@ -59,6 +59,9 @@ class Settings:
     log_level: str = "INFO"
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
+    database_url: Secret | None = None  # postgresql://...: PostgreSQL instead of SQLite
+    shard_count: int | None = None  # with shard_ids: the Discord shards this process holds
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -92,6 +95,10 @@ class Settings:
             kwargs["discord_token"] = Secret(token)
         if (path := get("DATABASE_PATH")) is not None:
             kwargs["database_path"] = Path(path).expanduser()
+        if (url := get("DATABASE_URL")) is not None:
+            if not url.startswith(("postgresql://", "postgres://")):
+                raise SettingsError("DATABASE_URL must start with postgresql://")
+            kwargs["database_url"] = Secret(url)
         for key, name, kind, minimum in (
             ("dev_guild_id", "DEV_GUILD_ID", int, 1),
             ("sandbox_workers", "SANDBOX_WORKERS", int, 1),
@@ -99,6 +106,7 @@ class Settings:
             ("sandbox_memory_mb", "SANDBOX_MEMORY_MB", int, 32),
             ("solution_after_failures", "SOLUTION_AFTER_FAILURES", int, 0),
             ("submission_cooldown_s", "SUBMISSION_COOLDOWN", float, 0),
+            ("shard_count", "SHARD_COUNT", int, 1),
         ):
             value = number(name, kind, minimum)
             if value is not None:
@@ -113,4 +121,19 @@ class Settings:
         ):
             if (url := get(name)) is not None:
                 kwargs[key] = url.rstrip("/")
+        if (ids := get("SHARD_IDS")) is not None:
+            kwargs["shard_ids"] = parse_shard_ids(ids, kwargs.get("shard_count"))  # type: ignore[arg-type]
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def parse_shard_ids(text: str, count: int | None) -> tuple[int, ...]:
+    """`0,1` (SHARD_IDS, --shard-ids): each below the shard count, which must be given."""
+    try:
+        ids = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise SettingsError(f"SHARD_IDS must be shard numbers like 0,1, got {text!r}") from None
+    if count is None:
+        raise SettingsError("SHARD_IDS needs SHARD_COUNT: how many shards there are in all")
+    if not ids or ids[0] < 0 or ids[-1] >= count:
+        raise SettingsError(f"SHARD_IDS must be between 0 and {count - 1}, got {text!r}")
+    return ids

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import NewAttempt, SqliteStore
+from tests.store_backends import BACKENDS, backend_store
 
 
 class Clock:
@@ -35,9 +36,11 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db", clock=clock) as opened:
+@pytest.fixture(params=BACKENDS)
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[SqliteStore]:
+    async with backend_store(request, tmp_path, clock) as opened:
         yield opened
 
 

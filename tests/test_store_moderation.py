@@ -12,6 +12,7 @@ import pytest
 from bot.store import NewAttempt, SqliteStore, UnknownLearner
 from bot.store.connection import connect
 from bot.store.migrate import load_migrations, migrate
+from tests.store_backends import BACKENDS, backend_store
 
 
 def attempt(lesson: str, passed: bool, failed: tuple[str, ...] = ()) -> NewAttempt:
@@ -27,10 +28,10 @@ def attempt(lesson: str, passed: bool, failed: tuple[str, ...] = ()) -> NewAttem
     )
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqliteStore]:
     ticks = itertools.count(1000)
-    async with SqliteStore(tmp_path / "t.db", clock=lambda: float(next(ticks))) as opened:
+    async with backend_store(request, tmp_path, lambda: float(next(ticks))) as opened:
         for user in ("ada", "bob"):
             await opened.ensure_learner("guild:1", user, user.title())
         yield opened

@@ -19,7 +19,7 @@ from bot.core import TutorCore
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.endpoints import use_endpoints
 from bot.settings import Settings
-from bot.store import SqliteStore, StoreError
+from bot.store import StoreError, chosen_store
 from lessons import load_course
 from sandbox import Limits, Sandbox, SandboxUnavailable
 
@@ -37,9 +37,11 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     async with AsyncExitStack() as resources:
         path = settings.database_path
+        url = settings.database_url.get() if settings.database_url else None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            store = await resources.enter_async_context(SqliteStore(path))
+            if url is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            store = await resources.enter_async_context(chosen_store(url, path))
         except StoreError as exc:  # its message already names the path and the way out
             raise StartupProblem(str(exc)) from None
         except OSError as exc:

@@ -3,17 +3,31 @@ fewer attempts. Both walk the `learners_leaderboard` index (migration 0002)."""
 
 from __future__ import annotations
 
-from bot.store.connection import Connection
+from bot.store.base import StoreBase
 from bot.store.records import LeaderboardRow, LeaderboardSlice
 
-_PAGE = """
+_COLUMNS = """
 SELECT user_id, display_name, completed_count, attempts_to_complete, last_completed_at,
        current_lesson_id, last_active_at
 FROM learners
 WHERE scope = ? AND completed_count > 0
+"""
+_PAGE = (
+    _COLUMNS
+    + """
 ORDER BY completed_count DESC, last_completed_at, attempts_to_complete, id
 LIMIT ? OFFSET ?
 """
+)
+# The same order read from the far end: the index walked backwards, so the last page costs
+# what the first does instead of stepping over every learner ahead of it.
+_PAGE_FROM_END = (
+    _COLUMNS
+    + """
+ORDER BY completed_count, last_completed_at DESC, attempts_to_complete DESC, id DESC
+LIMIT ? OFFSET ?
+"""
+)
 
 _TOTAL = "SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > 0"
 
@@ -26,41 +40,52 @@ FROM learners WHERE scope = ? AND user_id = ?
 # two so each half is a range on the index (the first column is sorted descending).
 _AHEAD = """
 SELECT
-    (SELECT COUNT(*) FROM learners WHERE scope = :scope AND completed_count > :done)
+    (SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > ?)
   + (SELECT COUNT(*) FROM learners
-     WHERE scope = :scope AND completed_count = :done
-       AND (last_completed_at, attempts_to_complete, id) < (:last, :attempts, :id))
+     WHERE scope = ? AND completed_count = ?
+       AND (last_completed_at, attempts_to_complete, id) < (?, ?, ?))
 """
 
 
-async def page(conn: Connection, scope: str, offset: int, limit: int) -> LeaderboardSlice:
-    offset, limit = max(0, offset), max(0, limit)
-    total_row = await conn.fetchone(_TOTAL, (scope,))
-    rows = await conn.fetchall(_PAGE, (scope, limit, offset))
-    return LeaderboardSlice(
-        total=int(total_row[0]),
-        rows=[
-            LeaderboardRow(
-                rank=offset + i + 1,
-                user_id=user_id,
-                display_name=name,
-                completed=done,
-                attempts=attempts,
-                last_completed_at=last,
-                current_lesson_id=current,
-                last_active_at=active,
+class Leaderboard(StoreBase):
+    async def leaderboard(self, scope: str, offset: int, limit: int) -> LeaderboardSlice:
+        offset, limit = max(0, offset), max(0, limit)
+        total_row = await self.conn.fetchone(_TOTAL, (scope,))
+        assert total_row is not None
+        total = int(total_row[0])
+        if offset > total // 2 and offset < total:
+            behind = max(0, total - offset - limit)  # learners after this page
+            rows = await self.conn.fetchall(
+                _PAGE_FROM_END, (scope, min(limit, total - offset), behind)
             )
-            for i, (user_id, name, done, attempts, last, current, active) in enumerate(rows)
-        ],
-    )
+            rows.reverse()
+        else:
+            rows = await self.conn.fetchall(_PAGE, (scope, limit, offset))
+        return LeaderboardSlice(
+            total=total,
+            rows=[
+                LeaderboardRow(
+                    rank=offset + i + 1,
+                    user_id=user_id,
+                    display_name=name,
+                    completed=done,
+                    attempts=attempts,
+                    last_completed_at=last,
+                    current_lesson_id=current,
+                    last_active_at=active,
+                )
+                for i, (user_id, name, done, attempts, last, current, active) in enumerate(rows)
+            ],
+        )
 
-
-async def rank_of(conn: Connection, scope: str, user_id: str) -> int | None:
-    me = await conn.fetchone(_ME, (scope, user_id))
-    if me is None or me[1] == 0:
-        return None
-    learner_id, done, last, attempts = me
-    ahead = await conn.fetchone(
-        _AHEAD, {"scope": scope, "done": done, "last": last, "attempts": attempts, "id": learner_id}
-    )
-    return int(ahead[0]) + 1
+    async def rank_of(self, scope: str, user_id: str) -> int | None:
+        """1-based place on the scope's leaderboard, None when not on it."""
+        me = await self.conn.fetchone(_ME, (scope, user_id))
+        if me is None or me[1] == 0:
+            return None
+        learner_id, done, last, attempts = me
+        ahead = await self.conn.fetchone(
+            _AHEAD, (scope, done, scope, done, last, attempts, learner_id)
+        )
+        assert ahead is not None
+        return int(ahead[0]) + 1
