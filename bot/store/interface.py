@@ -14,12 +14,13 @@ from bot.store.attempts import Attempts
 from bot.store.audit import AuditLog
 from bot.store.leaderboard import Leaderboard
 from bot.store.learners import Learners
+from bot.store.leases import Leases
 from bot.store.moderation import Moderation
 from bot.store.reveals import Reveals
 from bot.store.scope_stats import ScopeStats
 
 
-class Store(Learners, Attempts, Reveals, Leaderboard, Moderation, AuditLog, ScopeStats):
+class Store(Learners, Attempts, Reveals, Leaderboard, Moderation, AuditLog, ScopeStats, Leases):
     """Use as `async with SomeStore(...) as store:`; a backend implements `open`."""
 
     schema_version = 0
