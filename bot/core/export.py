@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot.core.unlocking import unlocked_ids
@@ -31,10 +31,21 @@ COLUMNS = (
 )
 
 
-def progress_csv(course: Course, rows: Sequence[LearnerProgress]) -> str:
+def progress_csv(course: Course, rows: Iterable[LearnerProgress]) -> str:
+    return csv_header() + csv_rows(course, rows)
+
+
+def csv_header() -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)
+    return out.getvalue()
+
+
+def csv_rows(course: Course, rows: Iterable[LearnerProgress]) -> str:
+    """The CSV lines of some learners, without the header: an export is written batch by
+    batch (see `Moderation.write_export`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     for row in rows:
         opened = unlocked_ids(course, row.progress)
         for lesson in course:

@@ -58,21 +58,21 @@ class ScopeStats(StoreBase):
         # A big community has hundreds of thousands of rows: group them off the event loop.
         return await asyncio.to_thread(lambda: list(_grouped(rows)))
 
-    async def iter_scope_progress(self, scope: str) -> AsyncIterator[LearnerProgress]:
-        """Like `scope_progress`, streamed from one snapshot: memory stays bounded by a
-        batch however many learners the scope has."""
+    async def scope_progress_batches(self, scope: str) -> AsyncIterator[list[LearnerProgress]]:
+        """Like `scope_progress`, streamed from one snapshot in batches of learners: memory
+        stays bounded by a batch however many learners the scope has."""
         pending: list[Any] = []  # the rows of a learner whose lessons may continue
         async for batch in self.conn.stream(_PROGRESS, (scope,), STREAM_BATCH):
             rows = pending + batch
-            last_id = rows[-1][:_LEARNER_WIDTH]
+            last_learner = rows[-1][:_LEARNER_WIDTH]
             cut = len(rows)
-            while cut > 0 and rows[cut - 1][:_LEARNER_WIDTH] == last_id:
+            while cut > 0 and rows[cut - 1][:_LEARNER_WIDTH] == last_learner:
                 cut -= 1
-            for learner in _grouped(rows[:cut]):
-                yield learner
+            if cut:
+                yield list(_grouped(rows[:cut]))
             pending = rows[cut:]
-        for learner in _grouped(pending):
-            yield learner
+        if pending:
+            yield list(_grouped(pending))
 
     async def failing_checks(self, scope: str) -> list[FailingCheck]:
         """Per lesson, how often each check failed, most failed first."""
