@@ -119,7 +119,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """`durable`: fsync and synchronous commits on, as a real server runs (benchmarks);
+    without it the cluster skips them, which tests do not need."""
     if url := os.environ.get("TEST_DATABASE_URL"):
         return Cluster(url=url, folder=None)
     bin_dir = find_bin_dir()
@@ -146,11 +148,10 @@ def start_cluster() -> Cluster:
             ]
         )
         port = _free_port()
-        # Durability is not what these tests are about: no fsync keeps them quick.
-        options = (
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            # Durability is not what the tests are about: no fsync keeps them quick.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run_as_server_user(
             [
                 str(bin_dir / "pg_ctl"),

@@ -103,3 +103,38 @@ async def test_learners_with_nothing_completed_have_no_rank(
     assert await store.rank_of("guild:1", "idle") is None
     assert await store.rank_of("guild:1", "ghost") is None
     assert (await store.leaderboard("guild:1", 0, 10)).total == 0
+
+
+async def test_the_board_count_follows_completions_and_resets(
+    store: SqliteStore, clock: Clock
+) -> None:
+    async def total(scope: str = "guild:1") -> int:
+        counted = await store.conn.fetchone(
+            "SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > 0", (scope,)
+        )
+        assert counted is not None
+        board = await store.leaderboard(scope, 0, 1)
+        assert board.total == counted[0]  # the kept count agrees with a real count
+        return board.total
+
+    for n in range(20):
+        await complete(store, clock, f"u{n}", ["a", "b"][: n % 3], at=n + 1)
+    assert await total() == 13  # n % 3 != 0
+    await complete(store, clock, "u1", ["b"], at=30)  # a second lesson: still one learner
+    assert await total() == 13
+    await store.reset("guild:1", "u1", "a", actor="mod")  # one lesson of two: still on it
+    assert await total() == 13
+    await store.reset("guild:1", "u1", "b", actor="mod")  # the last lesson: off the board
+    assert await total() == 12
+    await store.reset("guild:1", "u2", None, actor="mod")  # the whole learner
+    assert await total() == 11
+    await store.reset("guild:1", "u3", None, actor="mod")  # never on the board
+    assert await total() == 11
+    await store.ensure_learner("dm", "u1", "U1")
+    await store.record_attempt("dm", "u1", run("a", True))
+    assert (await total(), await total("dm")) == (11, 1)
+    # The last page, read from the far end of the index, ends where the count says.
+    last = await store.leaderboard("guild:1", 10, 10)
+    assert [row.rank for row in last.rows] == [11]
+    whole = (await store.leaderboard("guild:1", 0, 20)).rows
+    assert last.rows == whole[10:]

@@ -91,7 +91,9 @@ async def copy_database(
         async with target.conn.pool.acquire() as con, con.transaction():
             if replace:
                 await con.execute(
-                    "TRUNCATE " + ", ".join(TABLES) + ", grading_leases RESTART IDENTITY CASCADE"
+                    "TRUNCATE "
+                    + ", ".join(TABLES)
+                    + ", grading_leases, board_counts RESTART IDENTITY CASCADE"
                 )
             for table, columns in TABLES.items():
                 select = f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1"

@@ -29,7 +29,8 @@ LIMIT ? OFFSET ?
 """
 )
 
-_TOTAL = "SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > 0"
+# Kept by triggers (migration 0006; PostgreSQL 0003) rather than counted on every page.
+_TOTAL = "SELECT COALESCE(SUM(learners), 0) FROM board_counts WHERE scope = ?"
 
 _ME = """
 SELECT id, completed_count, last_completed_at, attempts_to_complete
