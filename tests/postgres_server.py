@@ -67,16 +67,17 @@ class Cluster:
 
 
 def find_bin_dir() -> Path:
-    configured = os.environ.get("POSTGRES_BIN")
+    configured = os.environ.get("POSTGRES_BIN")  # when set, the only place looked at
     candidates = [configured] if configured else []
-    # Debian and Ubuntu: /usr/lib/postgresql/<major>/bin, newest first.
-    candidates += sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"),
-        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
-        reverse=True,
-    )
-    if (initdb := shutil.which("initdb")) is not None:
-        candidates.append(str(Path(initdb).parent))
+    if not configured:
+        # Debian and Ubuntu: /usr/lib/postgresql/<major>/bin, newest first.
+        candidates += sorted(
+            glob.glob("/usr/lib/postgresql/*/bin"),
+            key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+            reverse=True,
+        )
+        if (initdb := shutil.which("initdb")) is not None:
+            candidates.append(str(Path(initdb).parent))
     for candidate in candidates:
         if (Path(candidate) / "initdb").is_file() and (Path(candidate) / "pg_ctl").is_file():
             return Path(candidate)

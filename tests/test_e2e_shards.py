@@ -22,7 +22,13 @@ from bot.core import DM_SCOPE, guild_scope
 from bot.store import PostgresStore
 from lessons import load_course
 from tests.discord_emulator import DiscordEmulator, Json
-from tests.discord_emulator.harness import fenced, passed, started_emulator
+from tests.discord_emulator.harness import (
+    attachment_bytes,
+    button_ids,
+    fenced,
+    passed,
+    started_emulator,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = load_course()
@@ -96,25 +102,48 @@ async def pass_first_lesson_in_dm(emulator: DiscordEmulator, member: Json) -> No
     assert passed(await emulator.wait_for_reply(message, timeout=WAIT_S))
 
 
+async def confirmed(emulator: DiscordEmulator, mod: Json, path: str, **options: object) -> Json:
+    """A moderator action that asks first, confirmed; the prompt as it ends up."""
+    asked = await emulator.slash(mod, path, **options)
+    prompt = await emulator.wait_for_response(asked, timeout=WAIT_S)
+    confirm = button_ids(prompt)[0]  # Confirm, then Cancel
+    pressed = await emulator.click(mod, prompt, confirm)
+    await emulator.wait_for_callback(pressed, timeout=WAIT_S)
+    return prompt
+
+
 async def test_one_process_holding_every_shard_teaches_and_moderates_on_postgres(
     tmp_path: Path, postgres_url: str
 ) -> None:
     async with started_emulator() as emulator:
         async with bot_process(emulator, postgres_url, tmp_path, "0,1") as log:
-            ada, mod = emulator.add_member("ada"), emulator.add_member("mod")
+            ada, bob, mod = (emulator.add_member(name) for name in ("ada", "bob", "mod"))
             await pass_first_lesson_in_guild(emulator, ada)
-            asked = await emulator.slash(
-                mod, "tutor unlock", member=ada, lesson=str(SECOND.number + 1)
-            )
-            await emulator.wait_for_callback(asked, timeout=WAIT_S)
+            await pass_first_lesson_in_guild(emulator, bob)
+            await pass_first_lesson_in_dm(emulator, ada)
+            third = str(SECOND.number + 1)
+            prompt = await confirmed(emulator, mod, "tutor unlock", member=ada, lesson=third)
+            assert prompt["content"].startswith(f"Done: lesson {third} is open")
+            prompt = await confirmed(emulator, mod, "tutor reset", member=bob)
             asked = await emulator.slash(ada, "progress")
-            shown = await emulator.wait_for_response(asked, timeout=WAIT_S)
-            assert shown["embeds"]
+            assert (await emulator.wait_for_response(asked, timeout=WAIT_S))["embeds"]
+            asked = await emulator.slash(mod, "tutor export")
+            exported = await emulator.wait_for_response(asked, timeout=WAIT_S)
+            (attachment,) = exported["attachments"]
+            rows = attachment_bytes(exported, attachment["filename"]).decode().splitlines()
+            assert len(rows) == 1 + len(COURSE)  # the header, then ada's lessons (bob is reset)
+            asked = await emulator.slash(mod, "tutor stats")
+            stats = await emulator.wait_for_response(asked, timeout=WAIT_S)
+            assert stats["embeds"]
         assert "shard(s) 0,1 of 2" in log.read_text()
     async with PostgresStore(postgres_url) as store:
         scope = guild_scope(emulator.guild_id)
-        assert (await store.progress(scope, ada["id"]))[FIRST.id].completed
+        progress = await store.progress(scope, ada["id"])
+        assert progress[FIRST.id].completed and progress[COURSE.lessons[2].id].earned_unlock
+        assert await store.get_learner(scope, bob["id"]) is None
         assert (await store.leaderboard(scope, 0, 10)).total == 1
+        assert (await store.leaderboard(DM_SCOPE, 0, 10)).total == 1
+        assert [e.action for e in await store.audit_log(scope)] == ["reset", "unlock"]
 
 
 async def test_two_processes_as_shards_0_and_1_share_one_database(
