@@ -8,6 +8,7 @@ contract tests (tests/test_store_*.py run against each).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 
 from bot.store.attempts import Attempts
@@ -20,13 +21,16 @@ from bot.store.reveals import Reveals
 from bot.store.scope_stats import ScopeStats
 
 
-class Store(Learners, Attempts, Reveals, Leaderboard, Moderation, AuditLog, ScopeStats, Leases):
+class Store(
+    Learners, Attempts, Reveals, Leaderboard, Moderation, AuditLog, ScopeStats, Leases, ABC
+):
     """Use as `async with SomeStore(...) as store:`; a backend implements `open`."""
 
     schema_version = 0
 
+    @abstractmethod
     async def open(self) -> Store:
-        raise NotImplementedError
+        """Connect and migrate; the backend's own."""
 
     async def close(self) -> None:
         if self._conn is not None:
