@@ -143,6 +143,38 @@ async def explain(store: Store, label: str, sql: str, params: tuple[Any, ...]) -
         print(f"  query plan {label}: " + "; ".join(str(row[-1]) for row in plan))
 
 
+async def stream_scope(store: Store) -> None:
+    """What the CSV export and the funnel read: every learner of the scope, in batches.
+    Memory is the growth of the process's peak RSS over its RSS before (Linux)."""
+    before = _peak_rss_reset()
+    start = time.perf_counter()
+    learners = 0
+    async for batch in store.scope_progress_batches(SCOPE):
+        learners += len(batch)
+    elapsed = time.perf_counter() - start
+    grown = f"{(_status_kib('VmHWM') - before) / 1024:.1f} MiB" if before else "n/a"
+    print(
+        f"  streaming the scope (export, funnel)       {elapsed:8.1f} s for {learners:,} learners,"
+        f" peak memory +{grown}"
+    )
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _peak_rss_reset() -> int:
+    """Reset the peak-RSS mark to the current RSS; return that RSS in KiB (0: unsupported)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return _status_kib("VmRSS")
+    except OSError:
+        return 0
+
+
 # One recording process: passing submissions for its own learners, `concurrency` at a time,
 # after "go" on stdin; prints how long they took.
 RECORDER = """
@@ -239,6 +271,7 @@ async def bench(kind: str, location: str, learners: int, processes: int) -> None
         )
         users = [f"user{rng.randint(1, learners)}" for _ in range(200)]
         await timed("rank_of a random learner", 200, lambda i: store.rank_of(SCOPE, users[i]))
+        await stream_scope(store)
         print("\nnaive baseline (aggregate over lesson_progress):")
         await timed("leaderboard page 1", 3, lambda _: store.conn.fetchall(NAIVE_PAGE, (SCOPE, 0)))
     print("\nrecording (attempt + progress + completion + unlock, one transaction each):")

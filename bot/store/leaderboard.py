@@ -6,30 +6,25 @@ from __future__ import annotations
 from bot.store.base import StoreBase
 from bot.store.records import LeaderboardRow, LeaderboardSlice
 
-_COLUMNS = """
+_ORDER = "completed_count DESC, last_completed_at, attempts_to_complete, id"
+# The same order read from the far end: the index walked backwards, so the last page costs
+# what the first does instead of stepping over every learner ahead of it.
+_ORDER_FROM_END = "completed_count, last_completed_at DESC, attempts_to_complete DESC, id DESC"
+
+# The page's ids are found in the index alone (every column it orders by is in it), and
+# only the page's own rows are read from the table: a page deep in the board steps over
+# index entries, not over whole rows.
+_PAGE_TEMPLATE = """
 SELECT user_id, display_name, completed_count, attempts_to_complete, last_completed_at,
        current_lesson_id, last_active_at
 FROM learners
-WHERE scope = ? AND completed_count > 0
+WHERE id IN (SELECT id FROM learners WHERE scope = ? AND completed_count > 0
+             ORDER BY {order} LIMIT ? OFFSET ?)
+ORDER BY {order}
 """
-_PAGE = (
-    _COLUMNS
-    + """
-ORDER BY completed_count DESC, last_completed_at, attempts_to_complete, id
-LIMIT ? OFFSET ?
-"""
-)
-# The same order read from the far end: the index walked backwards, so the last page costs
-# what the first does instead of stepping over every learner ahead of it.
-_PAGE_FROM_END = (
-    _COLUMNS
-    + """
-ORDER BY completed_count, last_completed_at DESC, attempts_to_complete DESC, id DESC
-LIMIT ? OFFSET ?
-"""
-)
+_PAGE = _PAGE_TEMPLATE.format(order=_ORDER)
+_PAGE_FROM_END = _PAGE_TEMPLATE.format(order=_ORDER_FROM_END)
 
-# Kept by triggers (migration 0006; PostgreSQL 0003) rather than counted on every page.
 _TOTAL = "SELECT COALESCE(SUM(learners), 0) FROM board_counts WHERE scope = ?"
 
 _ME = """

@@ -56,7 +56,7 @@ class ScopeStats(StoreBase):
         memory: for big scopes, `iter_scope_progress`)."""
         rows = await self.conn.fetchall(_PROGRESS, (scope,))
         # A big community has hundreds of thousands of rows: group them off the event loop.
-        return await asyncio.to_thread(lambda: list(_grouped(rows)))
+        return await asyncio.to_thread(_group_all, rows)
 
     async def scope_progress_batches(self, scope: str) -> AsyncIterator[list[LearnerProgress]]:
         """Like `scope_progress`, streamed from one snapshot in batches of learners: memory
@@ -69,10 +69,11 @@ class ScopeStats(StoreBase):
             while cut > 0 and rows[cut - 1][:_LEARNER_WIDTH] == last_learner:
                 cut -= 1
             if cut:
-                yield list(_grouped(rows[:cut]))
+                # Grouping a batch takes milliseconds: off the event loop.
+                yield await asyncio.to_thread(_group_all, rows[:cut])
             pending = rows[cut:]
         if pending:
-            yield list(_grouped(pending))
+            yield await asyncio.to_thread(_group_all, pending)
 
     async def failing_checks(self, scope: str) -> list[FailingCheck]:
         """Per lesson, how often each check failed, most failed first."""
@@ -80,16 +81,22 @@ class ScopeStats(StoreBase):
         return [FailingCheck(lesson, check, int(count)) for lesson, check, count in rows]
 
 
+def _group_all(rows: list[Any]) -> list[LearnerProgress]:
+    return list(_grouped(rows))
+
+
 def _grouped(rows: Iterable[Any]) -> Iterable[LearnerProgress]:
     current: LearnerProgress | None = None
+    current_key: tuple[Any, ...] = ()
     for row in rows:
-        learner = LearnerRecord(*row[:_LEARNER_WIDTH])
-        if current is None or current.learner != learner:
+        key = row[:_LEARNER_WIDTH]
+        if current is None or key != current_key:
             if current is not None:
                 yield current
-            current = LearnerProgress(learner, {}, row[_LEARNER_WIDTH])
-        lesson = row[_LEARNER_WIDTH + 1 :]
-        if lesson[0] is not None:
+            current = LearnerProgress(LearnerRecord(*key), {}, row[_LEARNER_WIDTH])
+            current_key = key
+        if row[_LEARNER_WIDTH + 1] is not None:
+            lesson = row[_LEARNER_WIDTH + 1 :]
             current.progress[lesson[0]] = LessonProgress(*lesson)
     if current is not None:
         yield current
