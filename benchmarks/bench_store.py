@@ -152,7 +152,7 @@ async def stream_scope(store: Store) -> None:
     async for batch in store.scope_progress_batches(SCOPE):
         learners += len(batch)
     elapsed = time.perf_counter() - start
-    grown = f"{(_status_kib('VmHWM') - before) / 1024:.1f} MiB" if before else "n/a"
+    grown = f"{max(0, _status_kib('VmHWM') - before) / 1024:.1f} MiB" if before else "n/a"
     print(
         f"  streaming the scope (export, funnel)       {elapsed:8.1f} s for {learners:,} learners,"
         f" peak memory +{grown}"
