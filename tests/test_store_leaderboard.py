@@ -113,8 +113,10 @@ async def test_the_board_count_follows_completions_and_resets(
             "SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > 0", (scope,)
         )
         assert counted is not None
-        board = await store.leaderboard(scope, 0, 1)
+        board = await store.leaderboard(scope, 0, 50)
         assert board.total == counted[0]  # the kept count agrees with a real count
+        for row in board.rows:  # and the ranks summed from it agree with the board's order
+            assert await store.rank_of(scope, row.user_id) == row.rank
         return board.total
 
     for n in range(20):

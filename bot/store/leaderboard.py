@@ -32,11 +32,11 @@ SELECT id, completed_count, last_completed_at, attempts_to_complete
 FROM learners WHERE scope = ? AND user_id = ?
 """
 
-# Learners strictly ahead: more lessons, or as many and ahead on the tie-breakers. Split in
-# two so each half is a range on the index (the first column is sorted descending).
+# Learners strictly ahead: more lessons (summed from board_counts), or as many and ahead on
+# the tie-breakers (a range on the index, within the one level).
 _AHEAD = """
 SELECT
-    (SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > ?)
+    (SELECT COALESCE(SUM(learners), 0) FROM board_counts WHERE scope = ? AND completed > ?)
   + (SELECT COUNT(*) FROM learners
      WHERE scope = ? AND completed_count = ?
        AND (last_completed_at, attempts_to_complete, id) < (?, ?, ?))
