@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -71,6 +78,13 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field("INFO", validation_alias=env("LOG_LEVEL"))
     discord_api_base: str | None = Field(None, validation_alias=env("DISCORD_API_BASE"))
     discord_gateway_url: str | None = Field(None, validation_alias=env("DISCORD_GATEWAY_URL"))
+    # postgresql://...: PostgreSQL instead of the SQLite file, for several bot processes.
+    database_url: SecretStr | None = Field(None, validation_alias=env("DATABASE_URL"))
+    # With shard_ids: the Discord shards this process holds (None: one process, every shard).
+    shard_count: int | None = Field(None, ge=1, validation_alias=env("SHARD_COUNT"))
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        None, validation_alias=env("SHARD_IDS")
+    )
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -90,6 +104,28 @@ class Settings(BaseSettings):
                 f"names unknown layers {', '.join(unknown)}; known: {', '.join(LAYER_NAMES)}"
             )
         return allowed
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must start with postgresql://")
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_numbers(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return shard_numbers(value)
+
+    @model_validator(mode="after")
+    def _shards_within_the_count(self) -> Settings:
+        if self.shard_ids is not None:
+            check_shard_ids(self.shard_ids, self.shard_count, ",".join(map(str, self.shard_ids)))
+        return self
 
     @field_validator("database_path", mode="after")
     @classmethod
@@ -155,7 +191,35 @@ def _line(detail: ErrorDetails) -> str:
     if kind == "less_than_equal":
         return f"{name} must be at most {context['le']:g}{given}"
     if kind == "value_error":  # our own validators word the problem after the name
-        return f"{name} {context['error']}"
+        text = str(context["error"])
+        return f"{name} {text}" if detail["loc"] else text
     if kind == "literal_error":
         return f"{name} must be one of {', '.join(LOG_LEVELS)}{given}"
     return f"{name}: {detail['msg']}{given}"
+
+
+def shard_numbers(text: str) -> tuple[int, ...]:
+    """`0,1` as sorted shard numbers."""
+    try:
+        return tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise ValueError(f"must be shard numbers like 0,1, got {text!r}") from None
+
+
+def check_shard_ids(ids: tuple[int, ...], count: int | None, text: str) -> None:
+    """Each shard below the shard count, which must be given."""
+    if count is None:
+        raise ValueError("SHARD_IDS needs SHARD_COUNT: how many shards there are in all")
+    if not ids or ids[0] < 0 or ids[-1] >= count:
+        raise ValueError(f"SHARD_IDS must be between 0 and {count - 1}, got {text!r}")
+
+
+def parse_shard_ids(text: str, count: int | None) -> tuple[int, ...]:
+    """`0,1` (SHARD_IDS, --shard-ids): each below the shard count, which must be given."""
+    try:
+        ids = shard_numbers(text)
+        check_shard_ids(ids, count, text)
+    except ValueError as problem:
+        message = str(problem)
+        raise SettingsError(message if "SHARD_IDS" in message else f"SHARD_IDS {message}") from None
+    return ids

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import NewAttempt, SqliteStore
+from tests.store_backends import BACKENDS, backend_store
 
 
 class Clock:
@@ -35,9 +36,11 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db", clock=clock) as opened:
+@pytest.fixture(params=BACKENDS)
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[SqliteStore]:
+    async with backend_store(request, tmp_path, clock) as opened:
         yield opened
 
 
@@ -111,3 +114,40 @@ async def test_a_rank_counts_each_learner_ahead_once(store: SqliteStore, clock: 
     assert [(r.user_id, r.rank) for r in board.rows] == [("two", 1), ("one", 2), ("late", 3)]
     for row in board.rows:
         assert await store.rank_of("guild:1", row.user_id) == row.rank
+
+
+async def test_the_board_count_follows_completions_and_resets(
+    store: SqliteStore, clock: Clock
+) -> None:
+    async def total(scope: str = "guild:1") -> int:
+        counted = await store.conn.fetchone(
+            "SELECT COUNT(*) FROM learners WHERE scope = ? AND completed_count > 0", (scope,)
+        )
+        assert counted is not None
+        board = await store.leaderboard(scope, 0, 50)
+        assert board.total == counted[0]  # the kept count agrees with a real count
+        for row in board.rows:  # and the ranks summed from it agree with the board's order
+            assert await store.rank_of(scope, row.user_id) == row.rank
+        return board.total
+
+    for n in range(20):
+        await complete(store, clock, f"u{n}", ["a", "b"][: n % 3], at=n + 1)
+    assert await total() == 13  # n % 3 != 0
+    await complete(store, clock, "u1", ["b"], at=30)  # a second lesson: still one learner
+    assert await total() == 13
+    await store.reset("guild:1", "u1", "a", actor="mod")  # one lesson of two: still on it
+    assert await total() == 13
+    await store.reset("guild:1", "u1", "b", actor="mod")  # the last lesson: off the board
+    assert await total() == 12
+    await store.reset("guild:1", "u2", None, actor="mod")  # the whole learner
+    assert await total() == 11
+    await store.reset("guild:1", "u3", None, actor="mod")  # never on the board
+    assert await total() == 11
+    await store.ensure_learner("dm", "u1", "U1")
+    await store.record_attempt("dm", "u1", run("a", True))
+    assert (await total(), await total("dm")) == (11, 1)
+    # The last page, read from the far end of the index, ends where the count says.
+    last = await store.leaderboard("guild:1", 10, 10)
+    assert [row.rank for row in last.rows] == [11]
+    whole = (await store.leaderboard("guild:1", 0, 20)).rows
+    assert last.rows == whole[10:]

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import NewAttempt, SqliteStore, UnknownLearner
+from bot.store import NewAttempt, SqliteStore, UnknownLearner, scope_stats
 from bot.store.connection import connect
 from bot.store.migrate import load_migrations, migrate
+from tests.store_backends import BACKENDS, backend_store
 
 
 def attempt(lesson: str, passed: bool, failed: tuple[str, ...] = ()) -> NewAttempt:
@@ -27,10 +28,10 @@ def attempt(lesson: str, passed: bool, failed: tuple[str, ...] = ()) -> NewAttem
     )
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqliteStore]:
     ticks = itertools.count(1000)
-    async with SqliteStore(tmp_path / "t.db", clock=lambda: float(next(ticks))) as opened:
+    async with backend_store(request, tmp_path, lambda: float(next(ticks))) as opened:
         for user in ("ada", "bob"):
             await opened.ensure_learner("guild:1", user, user.title())
         yield opened
@@ -146,3 +147,23 @@ async def test_migration_4_moves_the_reset_log_and_fills_last_activity(tmp_path:
         )
         (row,) = await store.scope_progress("guild:1")
         assert row.last_active_at == 30.0
+
+
+async def test_scope_progress_streams_in_batches_and_lets_writes_through(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(7):
+        user = f"learner{n}"
+        await store.ensure_learner("guild:1", user, user)
+        for lesson in ("a", "b", "c")[: n % 4]:
+            await store.record_attempt("guild:1", user, attempt(lesson, True))
+    monkeypatch.setattr(scope_stats, "STREAM_BATCH", 3)  # rows per round trip
+    whole = await store.scope_progress("guild:1")
+    batches = []
+    async for batch in store.scope_progress_batches("guild:1"):
+        batches.append(batch)
+        # The stream reads a snapshot of its own: the bot keeps recording meanwhile.
+        await store.record_attempt("guild:1", "ada", attempt("z", False))
+    assert len(batches) > 2
+    assert [row for batch in batches for row in batch] == whole
+    assert len(whole) == 9  # ada, bob and the seven

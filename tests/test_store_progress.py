@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import MAX_STORED_CODE_CHARS, NewAttempt, SqliteStore, UnknownLearner
+from tests.store_backends import BACKENDS, backend_store
 
 
 def attempt(lesson: str = "numpy-basics", passed: bool = False, **kw: object) -> NewAttempt:
@@ -24,9 +25,9 @@ def attempt(lesson: str = "numpy-basics", passed: bool = False, **kw: object) ->
     )
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    async with SqliteStore(tmp_path / "t.db") as opened:
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    async with backend_store(request, tmp_path) as opened:
         await opened.ensure_learner("guild:1", "ada", "Ada")
         yield opened
 

@@ -10,6 +10,8 @@ import sys
 from importlib import metadata
 from typing import Any
 
+from bot.shards import describe_shards
+from bot.store.choice import describe
 from sandbox import LayerReport
 from sandbox.layer_requirements import refusals
 from sandbox.os_layers import LayerStatus, ProbeError, cpu_seconds_for, probe
@@ -19,7 +21,7 @@ NAME = "doctor"
 HELP = "report versions, the kernel and which sandbox OS isolation layers this host provides"
 
 # Distribution names, as pip knows them; the first two are needed to run any code at all.
-PACKAGES = ("numpy", "RestrictedPython", "discord.py", "aiosqlite")
+PACKAGES = ("numpy", "RestrictedPython", "discord.py", "aiosqlite", "asyncpg")
 REQUIRED = ("numpy", "RestrictedPython")
 
 
@@ -91,6 +93,10 @@ def run(args: argparse.Namespace) -> int:
         memory_mb=settings.sandbox_memory_mb,
         timeout_s=settings.sandbox_timeout_s,
     )
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    # Several processes may share one database: say which shards this one would hold.
+    report["database"] = describe(url, settings.database_path)
+    report["shards"] = describe_shards(settings)
     try:
         report["sandbox_run"] = time_sandbox_runs()
         if report["sandbox_run"]["status"] != "ok":
@@ -114,6 +120,9 @@ def render(report: dict[str, Any]) -> str:
         f"  kernel            {kernel['system']} {kernel['release']} {kernel['machine']}",
         f"  root              {'yes' if report['root'] else 'no'}",
     ]
+    if "database" in report:
+        lines.append(f"  database          {report['database']}")
+        lines.append(f"  discord shards    {report['shards']}")
     if report["layers"] is not None:
         lines.append("OS isolation layers (applied and checked in a throwaway child):")
         for item in report["layers"]:

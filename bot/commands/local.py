@@ -18,7 +18,7 @@ from bot.core import LOCAL_SCOPE, Learner, TutorCore
 from bot.core.text import valid_unicode
 from bot.plots import Plotter
 from bot.settings import Settings
-from bot.store import SqliteStore, StoreError
+from bot.store import StoreError, chosen_store
 from lessons import load_course
 from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
 
@@ -68,12 +68,16 @@ async def _run(args: argparse.Namespace) -> int:
         # The terminal belongs to the learner: routine INFO lines would cut into lessons.
         logging.getLogger().setLevel(logging.WARNING)
     path = args.db or settings.database_path
+    # --db names a SQLite file; without it, DATABASE_URL (when set) wins as it does for `run`.
+    url = (
+        settings.database_url.get_secret_value() if settings.database_url and not args.db else None
+    )
     colour = {"auto": None, "always": True, "never": False}[args.color]
     learner = _local_learner(args.name)
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
         async with (
-            SqliteStore(path) as store,
+            chosen_store(url, path) as store,
             Sandbox(
                 workers=min(LOCAL_WORKERS, settings.sandbox_workers),
                 limits=limits,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 from bot.core.unlocking import unlocked_ids
@@ -43,12 +43,25 @@ UsernameLookup = Callable[[list[str]], Awaitable[Mapping[str, str]]]
 
 
 def progress_csv(
-    course: Course, rows: Sequence[LearnerProgress], username_of: UsernameOf | None = None
+    course: Course, rows: Iterable[LearnerProgress], username_of: UsernameOf | None = None
 ) -> str:
     """`username_of` names the accounts the front end knows; the others stay blank."""
+    return csv_header() + csv_rows(course, rows, username_of)
+
+
+def csv_header() -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)
+    return out.getvalue()
+
+
+def csv_rows(
+    course: Course, rows: Iterable[LearnerProgress], username_of: UsernameOf | None = None
+) -> str:
+    """The CSV lines of some learners, without the header: an export is written batch by
+    batch (see `Moderation.write_export`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     for row in rows:
         opened = unlocked_ids(course, row.progress)
         user_id = row.learner.user_id

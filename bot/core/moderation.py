@@ -6,17 +6,19 @@ is asking (see `ScopeConfig.is_moderator`)."""
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Mapping
+from typing import TextIO
 
 from bot.core.errors import UnknownLesson
-from bot.core.export import UsernameLookup, progress_csv
-from bot.core.funnel import course_funnel
+from bot.core.export import UsernameLookup, csv_header, csv_rows
+from bot.core.funnel import FunnelTally
 from bot.core.learner import Learner
 from bot.core.moderation_views import FunnelView, LearnerReport, ResetPlan, UnlockOutcome
 from bot.core.unlocking import unlocked_ids
 from bot.core.views import LessonStatus
-from bot.store import AuditEntry, LessonProgress, Store
+from bot.store import AuditEntry, LearnerProgress, LessonProgress, Store
 from lessons import Course, Lesson
 
 log = logging.getLogger(__name__)
@@ -112,20 +114,39 @@ class Moderation:
         return UnlockOutcome(lesson, changed)
 
     async def export_csv(self, scope: str, usernames: UsernameLookup | None = None) -> str:
-        """`usernames` looks up the learners' account names (the store keeps only the
-        display name); those it can't find stay blank."""
-        rows = await self.store.scope_progress(scope)
-        found: Mapping[str, str] = {}
-        if usernames is not None and rows:
-            found = await usernames([row.learner.user_id for row in rows])
-        return await asyncio.to_thread(progress_csv, self.course, rows, found.get)
+        out = io.StringIO()
+        await self.write_export(scope, out, usernames)
+        return out.getvalue()
+
+    async def write_export(
+        self, scope: str, out: TextIO, usernames: UsernameLookup | None = None
+    ) -> None:
+        """The scope's CSV written to `out` batch by batch, streamed from the store: memory
+        holds one batch of learners however large the community is. `usernames` looks up
+        the learners' account names (the store keeps only the display name); those it can't
+        find stay blank."""
+        out.write(csv_header())
+        async for batch in self.store.scope_progress_batches(scope):
+            found: Mapping[str, str] = {}
+            if usernames is not None and batch:
+                found = await usernames([row.learner.user_id for row in batch])
+            # Formatting (and writing, when `out` is a file) is the slow part: off the loop.
+            await asyncio.to_thread(_write_rows, out, self.course, batch, found)
 
     async def funnel(self, scope: str) -> FunnelView:
-        rows = await self.store.scope_progress(scope)
+        tally = FunnelTally(self.course)
+        async for batch in self.store.scope_progress_batches(scope):
+            await asyncio.to_thread(tally.add, batch)
         failing = await self.store.failing_checks(scope)
-        return await asyncio.to_thread(course_funnel, scope, self.course, rows, failing)
+        return tally.view(scope, failing)
 
     async def audit_log(
         self, scope: str, limit: int = 20, user_id: str | None = None
     ) -> list[AuditEntry]:
         return await self.store.audit_log(scope, limit, user_id)
+
+
+def _write_rows(
+    out: TextIO, course: Course, batch: list[LearnerProgress], usernames: Mapping[str, str]
+) -> None:
+    out.write(csv_rows(course, batch, usernames.get))

@@ -2,12 +2,15 @@
 
 Stored as plain JSON settings by the store; read through a small cache because the solution
 policy is needed on every lesson view. Every write goes through `ScopeConfigs`, which
-drops the cached copy, so one bot process always sees its own changes at once.
+drops the cached copy, so one bot process always sees its own changes at once; a cached
+copy is also dropped after CACHE_MAX_AGE_S, so a change made by another process on the same
+database (another shard) is in force here within that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,10 @@ BOT_ACTOR = "the bot"
 
 # The most a moderator may ask learners to fail before a solution opens.
 MAX_SOLUTION_AFTER_FAILURES = 50
+
+# Seconds a process trusts its cached copy of a scope's settings: another process's change
+# reaches this one within this time (the promise is 5 s), at one read per scope per period.
+CACHE_MAX_AGE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,16 +103,19 @@ def _id(value: Any) -> str | None:
 class ScopeConfigs:
     """Reads and writes per-scope configuration; writes are audited when an actor is named."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
-        self._cache: dict[str, ScopeConfig] = {}
+        self._clock = clock
+        self._cache: dict[str, tuple[float, ScopeConfig]] = {}  # scope -> (read at, config)
 
     async def get(self, scope: str) -> ScopeConfig:
         cached = self._cache.get(scope)
-        if cached is None:
-            cached = ScopeConfig.from_settings(await self.store.scope_settings(scope))
-            self._cache[scope] = cached
-        return cached
+        if cached is not None and self._clock() - cached[0] < CACHE_MAX_AGE_S:
+            return cached[1]
+        read_at = self._clock()
+        config = ScopeConfig.from_settings(await self.store.scope_settings(scope))
+        self._cache[scope] = (read_at, config)
+        return config
 
     async def raw(self, scope: str) -> dict[str, Any]:
         return await self.store.scope_settings(scope)

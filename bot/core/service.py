@@ -7,7 +7,9 @@ transaction. It knows nothing about Discord or terminals.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +49,11 @@ _NOT_A_FAILURE = {"passed", "not_attempted", "crashed"}
 
 MAX_PAGE_SIZE = 50
 
+# How long a grading may hold its learner's lease in the database. Far beyond any grading
+# (seconds); it only matters when a process dies mid-grading: then the learner waits this
+# long at most before another process may grade them.
+GRADING_LEASE_S = 120.0
+
 
 @dataclass(frozen=True)
 class _State:
@@ -77,6 +84,8 @@ class TutorCore:
         self.configs = ScopeConfigs(store)
         self.moderation = Moderation(store, course)
         self._grading: set[tuple[str, str]] = set()
+        # This core's name on grading leases: other processes on the database hold others.
+        self._lease_holder = secrets.token_hex(8)
 
     # Reading lessons
 
@@ -130,6 +139,13 @@ class TutorCore:
             raise AlreadyGrading()
         self._grading.add(key)  # no await since the check: claiming the slot is atomic
         try:
+            # The same rule across processes (shards, the terminal) sharing the database.
+            if not await self.store.claim_grading(*key, self._lease_holder, GRADING_LEASE_S):
+                raise AlreadyGrading()
+        except BaseException:
+            self._grading.discard(key)
+            raise
+        try:
             text = valid_unicode(text)
             extraction = (
                 extract_from_file(text)
@@ -148,6 +164,15 @@ class TutorCore:
             return await self._record(learner, lesson, extraction.code, verdict)
         finally:
             self._grading.discard(key)
+            await self._release_lease(key)
+
+    async def _release_lease(self, key: tuple[str, str]) -> None:
+        try:
+            # Shielded: a cancelled submission still gives its lease back.
+            await asyncio.shield(self.store.release_grading(*key, self._lease_holder))
+        except Exception:
+            # Not the learner's problem: the lease runs out on its own.
+            log.exception("could not release the grading lease of %s/%s", *key)
 
     def _refuse_other_lessons_code(
         self, state: _State, lesson: Lesson, code: str, missing: str | None = None

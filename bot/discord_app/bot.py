@@ -22,6 +22,7 @@ from bot.discord_app.cooldown import SubmissionCooldown
 from bot.discord_app.tree import TutorTree
 from bot.discord_app.verdicts import VerdictDecorator
 from bot.settings import Settings
+from bot.shards import describe_shards
 
 if TYPE_CHECKING:
     from bot.core import TutorCore
@@ -104,12 +105,20 @@ class TutorBot(commands.Bot):
     def sandbox_saturated(self) -> bool:
         return bool(self.sandbox is not None and self.sandbox.saturated)
 
+    @property
+    def holds_shard_zero(self) -> bool:
+        """Shard 0's process is the one that registers commands at start (one writer)."""
+        return True
+
+    def shards_text(self) -> str:
+        return describe_shards(self.settings)
+
     async def setup_hook(self) -> None:
         for extension in cog_extensions():
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         guild_id = self.settings.dev_guild_id
-        if guild_id is not None and self._sync_dev_guild:
+        if guild_id is not None and self._sync_dev_guild and self.holds_shard_zero:
             # A guild sync is instant; global sync is only done on request (`python -m bot sync`).
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -122,7 +131,12 @@ class TutorBot(commands.Bot):
         return
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+        log.info(
+            "connected as %s to %d guild(s), holding %s",
+            self.user,
+            len(self.guilds),
+            self.shards_text(),
+        )
 
     async def tracked(self, work: Coroutine[Any, Any, T]) -> T:
         """Run a submission (grading and its reply) so that shutdown waits for it to finish."""
@@ -143,3 +157,27 @@ class TutorBot(commands.Bot):
             for task in list(self._gradings):
                 task.cancel()
         await super().close()
+
+
+class ShardedTutorBot(TutorBot, commands.AutoShardedBot):
+    """The bot holding some of Discord's shards (SHARD_IDS of SHARD_COUNT); other processes,
+    on this machine or others, hold the rest and share the database."""
+
+    def __init__(self, *, settings: Settings, **options: Any) -> None:
+        if settings.shard_count is None:
+            raise ValueError("a sharded bot needs SHARD_COUNT")
+        ids = list(settings.shard_ids or range(settings.shard_count))
+        super().__init__(
+            settings=settings, shard_count=settings.shard_count, shard_ids=ids, **options
+        )
+
+    @property
+    def holds_shard_zero(self) -> bool:
+        return 0 in (self.shard_ids or [])
+
+    def shards_text(self) -> str:
+        return describe_shards(self.settings)
+
+
+def bot_class(settings: Settings) -> type[TutorBot]:
+    return ShardedTutorBot if settings.shard_count is not None else TutorBot

@@ -8,6 +8,7 @@ gradings post their verdicts (see TutorBot.close), then the pool and the databas
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
@@ -16,14 +17,17 @@ from typing import Any
 import discord
 
 from bot.core import TutorCore
-from bot.discord_app.bot import TutorBot
+from bot.discord_app.bot import TutorBot, bot_class
 from bot.discord_app.endpoints import use_endpoints
 from bot.settings import Settings
-from bot.store import SqliteStore, StoreError
+from bot.shards import describe_shards
+from bot.store import StoreError, chosen_store, describe
 from lessons import load_course
 from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
 
 PORTAL = "https://discord.com/developers/applications"
+
+log = logging.getLogger(__name__)
 
 
 class StartupProblem(Exception):
@@ -37,9 +41,11 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
     limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     async with AsyncExitStack() as resources:
         path = settings.database_path
+        url = settings.database_url.get_secret_value() if settings.database_url else None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            store = await resources.enter_async_context(SqliteStore(path))
+            if url is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            store = await resources.enter_async_context(chosen_store(url, path))
         except StoreError as exc:  # its message already names the path and the way out
             raise StartupProblem(str(exc)) from None
         except OSError as exc:
@@ -68,7 +74,8 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
             load_course(),
             solution_after_failures=settings.solution_after_failures,
         )
-        async with TutorBot(
+        log.info("starting with %s, %s", describe(url, path), describe_shards(settings))
+        async with bot_class(settings)(
             settings=settings, core=core, store=store, sandbox=sandbox, **bot_options
         ) as bot:
             yield bot

@@ -1,7 +1,10 @@
-"""Learners' progress, attempts and settings, kept in SQLite behind a small interface."""
+"""Learners' progress, attempts and settings behind one `Store` contract, kept in SQLite
+(the default) or PostgreSQL (DATABASE_URL)."""
 
+from bot.store.choice import chosen_store, describe
 from bot.store.errors import CannotOpen, SchemaTooNew, StoreError, UnknownLearner
 from bot.store.interface import Store
+from bot.store.postgres import PostgresStore
 from bot.store.records import (
     MAX_STORED_CODE_CHARS,
     AttemptRecord,
@@ -29,10 +32,13 @@ __all__ = [
     "LearnerRecord",
     "LessonProgress",
     "NewAttempt",
+    "PostgresStore",
     "RecordResult",
     "SchemaTooNew",
     "SqliteStore",
     "Store",
     "StoreError",
     "UnknownLearner",
+    "chosen_store",
+    "describe",
 ]

@@ -1,4 +1,4 @@
-"""The one aiosqlite connection the app owns, and how it is used safely from many tasks.
+"""SQLite: the one aiosqlite connection the app owns, and how it is used safely from many tasks.
 
 aiosqlite runs every statement on one thread in order, but coroutines interleave between
 awaits: without a lock, task B's statements would land inside task A's open transaction.
@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
+from bot.store.database import Database, Params, Row
 from bot.store.errors import CannotOpen
 
 # Another process (a second bot, or the terminal on the same file) may hold the write
 # lock briefly; wait for it rather than failing the learner's submission.
 BUSY_TIMEOUT_MS = 10_000
-
-Params = Sequence[Any] | Mapping[str, Any]
 
 
 async def connect(path: str | Path) -> aiosqlite.Connection:
@@ -62,34 +60,70 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-class Connection:
-    """Serialised access to one aiosqlite connection."""
+class SqliteTx:
+    """Statements inside the transaction `Connection.transaction` opened."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
+
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        await (await self.db.execute(sql, params)).close()
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else tuple(row)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self.db.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+
+class Connection(Database):
+    """Serialised access to one aiosqlite connection."""
+
+    dialect = "sqlite"
+
+    def __init__(self, db: aiosqlite.Connection, path: str | Path = ":memory:") -> None:
+        self.db = db
+        self.path = path
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: everything inside commits together or not at all."""
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
         async with self._lock:
             # IMMEDIATE takes the write lock now, so a concurrent writer in another
             # process waits at BEGIN instead of failing halfway through.
             await self.db.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield SqliteTx(self.db)
             except BaseException:
                 await self.db.rollback()
                 raise
             await self.db.commit()
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
-        async with self._lock, self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._lock:
+            return await SqliteTx(self.db).fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> Any:
-        async with self._lock, self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._lock:
+            return await SqliteTx(self.db).fetchone(sql, params)
+
+    async def stream(
+        self, sql: str, params: Params = (), batch: int = 1000
+    ) -> AsyncIterator[list[Row]]:
+        # A reader connection of its own: WAL gives it one snapshot while the bot keeps
+        # writing on the main connection, which a long export must not hold up.
+        reader = await aiosqlite.connect(str(self.path))
+        try:
+            await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            await reader.execute("BEGIN")  # one snapshot for the whole walk
+            async with reader.execute(sql, params) as cursor:
+                while rows := await cursor.fetchmany(batch):
+                    yield [tuple(row) for row in rows]
+        finally:
+            await reader.close()
 
     async def close(self) -> None:
         async with self._lock:

@@ -10,25 +10,29 @@ class StoreError(RuntimeError):
 class SchemaTooNew(StoreError):
     """The file was written by a newer Gradient Tutor; opening it could lose progress."""
 
-    def __init__(self, found: int, supported: int) -> None:
+    def __init__(
+        self, found: int, supported: int, setting: str = "DATABASE_PATH (or --db)"
+    ) -> None:
         self.found = found
         self.supported = supported
         super().__init__(
             f"This database has schema version {found}, but this version of Gradient Tutor "
             f"only understands up to version {supported}. Upgrade Gradient Tutor, or point "
-            "DATABASE_PATH (or --db) at another file. The file was left untouched."
+            f"{setting} at another database. The database was left untouched."
         )
 
 
 class CannotOpen(StoreError):
-    """The file can't be opened as a database: a directory, no permission, not SQLite."""
+    """The database can't be opened: a directory, no permission, not SQLite, no server."""
 
-    def __init__(self, path: object, reason: str) -> None:
+    def __init__(self, path: object, reason: str, setting: str = "") -> None:
         self.path = path
-        super().__init__(
-            f"Can't open the database {path}: {reason}. Point DATABASE_PATH (or --db) at "
-            "a file you can write, or at a new one."
+        way_out = (
+            f"Check {setting}: the server, the database and the credentials it names."
+            if setting
+            else "Point DATABASE_PATH (or --db) at a file you can write, or at a new one."
         )
+        super().__init__(f"Can't open the database {path}: {reason}. {way_out}")
 
 
 class UnknownLearner(StoreError):

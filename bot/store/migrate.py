@@ -1,4 +1,5 @@
-"""Numbered SQL migrations under `migrations/`, applied in order at start.
+"""Numbered SQL migrations, applied in order at start: SQLite's under `migrations/`
+(here), PostgreSQL's under `migrations_postgres/` (see `pg_migrate`).
 
 The schema version lives in SQLite's `PRAGMA user_version`, which is transactional: each
 migration and its version bump commit together or not at all.
@@ -25,10 +26,11 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> list[Migration]:
-    """Every migration shipped with the package, ordered, with no gaps."""
+def load_migrations(folder: str = "migrations") -> list[Migration]:
+    """Every migration shipped with the package for one backend (`migrations` for SQLite,
+    `migrations_postgres`), ordered, with no gaps."""
     found = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+    for entry in resources.files("bot.store").joinpath(folder).iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))

@@ -2,6 +2,9 @@
 
 The exchange is the minimum discord.py needs: HELLO (op 10), IDENTIFY (op 2) answered by
 READY and GUILD_CREATE, heartbeats (op 1) answered by acks (op 11), then dispatches (op 0).
+
+Shards as Discord routes them: a connection identifies as shard [id, count]; a guild's
+events go to the shard `(guild_id >> 22) % count`, and direct messages to shard 0.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class Gateway:
         self.heartbeat_interval_ms = 250
         self.heartbeats = 0
         self._sockets: list[web.WebSocketResponse] = []
+        self._shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # ws -> (id, count)
+        self.identified_shards: list[tuple[int, int]] = []  # every IDENTIFY, in order
         self._sequence = 0
         self.url = ""  # set once the server listens; READY hands it back as the resume URL
 
@@ -48,6 +53,7 @@ class Gateway:
         finally:
             if ws in self._sockets:
                 self._sockets.remove(ws)
+            self._shard_of.pop(ws, None)
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
@@ -58,6 +64,10 @@ class Gateway:
         elif op == IDENTIFY:
             await self._identify(ws, frame["d"])
         elif op == RESUME:
+            session = str(frame["d"].get("session_id", ""))
+            shard_id, _, count = session.removeprefix("emulated-session-").partition("-of-")
+            if shard_id.isdigit() and count.isdigit():
+                self._shard_of[ws] = (int(shard_id), int(count))
             self._sockets.append(ws)
             await self._dispatch_to(ws, "RESUMED", {})
         elif op == REQUEST_GUILD_MEMBERS:
@@ -92,30 +102,46 @@ class Gateway:
             await ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
         self.state.identified_intents = intents
+        shard_id, count = (int(n) for n in data.get("shard") or (0, 1))
+        self._shard_of[ws] = (shard_id, count)
+        self.identified_shards.append((shard_id, count))
         self._sockets.append(ws)
         state = self.state
+        owns_guild = self._serves(ws, state.guild_id)
         ready = {
             "v": 10,
             "user": state.bot_user,
-            "guilds": [{"id": str(state.guild_id), "unavailable": True}],
-            "session_id": "emulated-session",
+            "guilds": [{"id": str(state.guild_id), "unavailable": True}] if owns_guild else [],
+            "session_id": f"emulated-session-{shard_id}-of-{count}",
+            "shard": [shard_id, count],
             "resume_gateway_url": self.url,
             "application": {"id": str(state.application_id), "flags": 1 << 19},
             "private_channels": [],
             "relationships": [],
         }
         await self._dispatch_to(ws, "READY", ready)
-        await self._dispatch_to(ws, "GUILD_CREATE", state.guild_payload())
+        if owns_guild:
+            await self._dispatch_to(ws, "GUILD_CREATE", state.guild_payload())
         await state.notify()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event to every identified connection (normally exactly one: the bot)."""
+        """Send an event to the connections of the shard it belongs to (normally exactly
+        one: the bot): its guild's shard, or shard 0 for direct messages."""
+        guild_id = data.get("guild_id")
         for ws in list(self._sockets):
-            await self._dispatch_to(ws, event, data)
+            if self._serves(ws, int(guild_id) if guild_id is not None else None):
+                await self._dispatch_to(ws, event, data)
+
+    def _serves(self, ws: web.WebSocketResponse, guild_id: int | None) -> bool:
+        shard_id, count = self._shard_of.get(ws, (0, 1))
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
     @property
     def connected(self) -> bool:
         return bool(self._sockets)
+
+    def shards_connected(self) -> set[tuple[int, int]]:
+        return {self._shard_of.get(ws, (0, 1)) for ws in self._sockets}
 
     async def close(self) -> None:
         for ws in list(self._sockets):
