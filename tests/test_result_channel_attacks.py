@@ -113,7 +113,7 @@ async def test_raising_the_policys_own_refusal_type_never_gives_rejected_with_le
     assert forged.status is Status.REJECTED and forged.error.type == "NotAvailable", forged
 
 
-def test_a_refusal_raised_from_learner_code_is_not_the_policys() -> None:
+async def test_a_refusal_raised_from_learner_code_is_not_the_policys() -> None:
     """The child's own check, below the policy: even the real refusal class, raised by
     code compiled as the learner's, is `error`, not `rejected`."""
     from sandbox.child import _refused_by_policy
