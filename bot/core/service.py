@@ -8,12 +8,14 @@ transaction. It knows nothing about Discord or terminals.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from bot.code_extraction import HOW_TO_FORMAT, extract_code
 from bot.core.errors import (
     AlreadyGrading,
+    GraderProblem,
     LessonLocked,
     NoCodeFound,
     NoHints,
@@ -36,7 +38,7 @@ from bot.core.views import (
 )
 from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
 from lessons import Course, Lesson, Verdict, grade_submission
-from lessons.grading import Runner
+from lessons.grading import DEFAULT_DEADLINES, Deadlines, GradingError, Runner, fresh_seed
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class TutorCore:
         course: Course,
         *,
         solution_after_failures: int = 3,
+        deadlines: Deadlines = DEFAULT_DEADLINES,
     ) -> None:
         self.store = store
         self.sandbox = sandbox
@@ -74,6 +77,7 @@ class TutorCore:
         self.solution_after_failures = solution_after_failures  # unless a scope sets its own
         self.configs = ScopeConfigs(store)
         self.moderation = Moderation(store, course)
+        self.deadlines = deadlines  # for the lesson's trusted grading code
         self._grading: set[tuple[str, str]] = set()
 
     # Reading lessons
@@ -129,10 +133,32 @@ class TutorCore:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)
             lesson = await self._target(learner, state, lesson_id)
-            verdict = await grade_submission(lesson, extraction.code, self.sandbox)
+            verdict = await self._grade(learner, lesson, extraction.code)
             return await self._record(learner, lesson, extraction.code, verdict)
         finally:
             self._grading.discard(key)
+
+    async def _grade(self, learner: Learner, lesson: Lesson, code: str) -> Verdict:
+        """The verdict; when the lesson's own code fails us, a GraderProblem instead, with
+        the lesson and seed logged so the failure can be replayed (`grade --seed`)."""
+        seed = fresh_seed()
+        try:
+            return await grade_submission(
+                lesson, code, self.sandbox, seed=seed, deadlines=self.deadlines
+            )
+        except GradingError as exc:
+            error_id = secrets.token_hex(4)
+            log.error(
+                "grader problem %s: lesson=%s seed=%d learner=%s/%s: %s",
+                error_id,
+                lesson.id,
+                seed,
+                learner.scope,
+                learner.user_id,
+                exc,
+                exc_info=exc.__cause__ is not None,
+            )
+            raise GraderProblem(error_id) from exc
 
     def is_grading(self, learner: Learner) -> bool:
         return (learner.scope, learner.user_id) in self._grading
