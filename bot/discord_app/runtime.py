@@ -18,6 +18,7 @@ import discord
 from bot.core import TutorCore
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.endpoints import use_endpoints
+from bot.loop_watchdog import LoopWatchdog
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
@@ -86,7 +87,7 @@ async def main(settings: Settings) -> None:
     if current is not None:
         with suppress(NotImplementedError):  # no signal handlers on some platforms
             loop.add_signal_handler(signal.SIGTERM, current.cancel)
-    async with open_tutor_bot(settings) as bot:
+    async with LoopWatchdog(), open_tutor_bot(settings) as bot:  # stalls logged with the stack
         with explained_login_errors(settings):
             await bot.start(token)
 
