@@ -103,8 +103,12 @@ class LoopWatchdog:
     def _report(self, stalled_s: float) -> None:
         frame = sys._current_frames().get(self._loop_thread)
         stack = "".join(traceback.format_stack(frame)) if frame is not None else "(no stack)\n"
+        idle = frame is not None and frame.f_code.co_filename.endswith("selectors.py")
         log.warning(
-            "event loop stalled for %.0f ms so far; the loop thread is at:\n%s",
+            "event loop stalled for %.0f ms so far; the loop thread is at:\n%s%s",
             stalled_s * 1000,
             stack.rstrip("\n"),
+            # Waiting in select() with a timer overdue: no code of ours blocks; the process
+            # was not given the CPU (an overloaded host, or a paused process).
+            "\n(idle in select(): the process did not get the CPU in time)" if idle else "",
         )
