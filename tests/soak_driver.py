@@ -31,7 +31,8 @@ from tests.discord_emulator.state import Json
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = load_course()
-PASSED, NOT_PASSED, GRADING = "✅", "❌", "⏳"
+PASSED, NOT_PASSED, GRADING, REFUSED = "✅", "❌", "⏳", "refused"
+STILL_GRADING = "still grading your last submission"
 WAIT_S = 60.0  # for any one verdict: generous, the machine may be loaded
 
 LOOP = "while True:\n    pass\n"
@@ -86,6 +87,7 @@ class SoakReport:
     zygote_kill: dict[str, Any] = field(default_factory=dict)
     bot_kill: dict[str, Any] = field(default_factory=dict)
     attempts_in_db: int = 0
+    refusals: int = 0  # "still grading your last submission": answered, not graded
     passes_in_db: int = 0
     load_s: float = 0.0
     total_s: float = 0.0
@@ -105,7 +107,7 @@ class SoakReport:
             f"learners {self.config.learners}, submissions {self.submissions} "
             f"(gradings {self.gradings}) in {self.load_s:.0f} s; total run {self.total_s:.0f} s",
             f"kinds {dict(sorted(self.kinds.items()))}",
-            f"final reactions {dict(self.verdicts)}",
+            f"final reactions {dict(self.verdicts)} (refused while still grading: {self.refusals})",
             f"/lesson list: {len(lat)} calls, p50 {_percentile(lat, 50) * 1000:.0f} ms, "
             f"p99 {self.list_p99_s() * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms",
             f"bot RSS {self.rss_start_mb:.1f} MB -> {self.rss_end_mb:.1f} MB "
@@ -245,6 +247,15 @@ class Soak:
                 lesson = await self.move_on(member, lesson)
 
     async def submit(self, member: Json, kind: str, lesson_index: int) -> bool:
+        """Post one submission; if the bot says it is still grading this learner's last one
+        (a deleted submission is still running), that is its answer: post again shortly."""
+        while True:
+            passed = await self.submit_once(member, kind, lesson_index)
+            if passed is not None:
+                return passed
+            await asyncio.sleep(1)
+
+    async def submit_once(self, member: Json, kind: str, lesson_index: int) -> bool | None:
         lesson = COURSE.lessons[lesson_index]
         code = {
             "correct": lesson.solution,
@@ -277,22 +288,34 @@ class Soak:
             await asyncio.sleep(0.5)
             return False
         first = await self.final_reaction(message)
+        if first == REFUSED:
+            posted.final = REFUSED
+            self.report.refusals += 1
+            self.report.gradings -= 1
+            return None
         if kind == "edit":
             if first != NOT_PASSED:
                 self.report.problems.append(f"edit: the wrong first version got {first}")
             self.report.gradings += 1
             await self.emulator.edit_message(message, fenced(lesson.solution))
             # The re-grade swaps the reaction: wait for the pass it must earn.
-            await self.emulator.wait_for_reactions(message, [PASSED], WAIT_S)
-            first = PASSED
+            first = await self.final_reaction(message, PASSED)
         posted.final = first
         posted.graded_at = time.monotonic()
         return first == PASSED
 
-    async def final_reaction(self, message: Json) -> str:
+    async def final_reaction(self, message: Json, only: str | None = None) -> str:
+        """✅ or ❌ once the bot has set it (`only`: wait for that one)."""
+        finals = [[only]] if only else [[PASSED], [NOT_PASSED]]
+
         def done() -> str | None:
             now = self.emulator.reactions_on(message)
-            return now[0] if now in ([PASSED], [NOT_PASSED]) else None
+            if now in finals:
+                return now[0]
+            replies = self.emulator.replies_to(message)
+            if not only and replies and STILL_GRADING in (replies[0].get("content") or ""):
+                return REFUSED
+            return None
 
         try:
             return await self.emulator.state.wait_until(done, WAIT_S)
@@ -309,14 +332,12 @@ class Soak:
             return "none"
 
     async def move_on(self, member: Json, lesson: int) -> int:
-        if lesson + 1 < len(COURSE):
-            asked = await self.emulator.slash(member, "lesson next")
-            await self.emulator.wait_for_response(asked, timeout=WAIT_S)
-            return lesson + 1
-        # Course complete: start over on lesson 1 (still open), keeping the load mixed.
-        asked = await self.emulator.slash(member, "lesson show", lesson="1")
+        """Open the next lesson; after the last, start over on lesson 1 (still open), which
+        keeps the load mixed. `/lesson next` would stay put once the course is complete."""
+        following = (lesson + 1) % len(COURSE)
+        asked = await self.emulator.slash(member, "lesson show", lesson=str(following + 1))
         await self.emulator.wait_for_response(asked, timeout=WAIT_S)
-        return 0
+        return following
 
     async def lister(self) -> None:
         member = self.emulator.add_member("lister")
@@ -461,6 +482,10 @@ class Soak:
                     self.report.problems.append(f"{where}: deleted, yet answered")
                 continue
             self.report.verdicts[posted.final] += 1
+            if posted.final == REFUSED:  # answered with the refusal, not graded
+                if len(replies) != 1:
+                    self.report.problems.append(f"{where}: {len(replies)} replies to a refusal")
+                continue
             if len(replies) != 1 or not replies[0]["embeds"]:
                 self.report.problems.append(f"{where}: {len(replies)} replies, expected 1 verdict")
             in_crash_window = crash_window is not None and (
@@ -551,9 +576,13 @@ async def run_soak(config: SoakConfig, folder: Path) -> SoakReport:
         soak = Soak(emulator, bot, config)
         try:
             await emulator.wait_until_connected(timeout=WAIT_S)
+            # Warm up every lesson once (reference runs, plots, caches), so that the RSS
+            # measured from here on shows growth over the run, not first-use set-up.
             warm = emulator.add_member("warm-up")
-            message = await emulator.send_message(warm, fenced(COURSE.lessons[0].solution))
-            await soak.final_reaction(message)
+            for index, lesson in enumerate(COURSE.lessons):
+                message = await emulator.send_message(warm, fenced(lesson.solution))
+                await soak.final_reaction(message)
+                await soak.move_on(warm, index)
             soak.report.rss_start_mb = bot.rss_mb()
             names = [f"learner-{i:02d}" for i in range(config.learners)]
             background = [
