@@ -198,9 +198,6 @@ class BotProcess:
                 return int(entry.name)
         return None
 
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
 
 @dataclass
 class Posted:
@@ -228,6 +225,7 @@ class Soak:
         self.go = asyncio.Event()  # cleared while a chaos case needs the sandbox to itself
         self.go.set()
         self.in_flight = 0
+        self.unwatched_log = (-1, -1)  # byte range of the bot's log around its SIGKILL
 
     # -- the load --------------------------------------------------------------------------
 
@@ -413,12 +411,16 @@ class Soak:
         # One run in flight at least: wait for the first ⏳, then kill without warning.
         await self.emulator.wait_for_reactions(messages[0], [GRADING], WAIT_S)
         await asyncio.sleep(self.rng.uniform(0.0, 0.3))
+        self.unwatched_log = (self.bot.log_path.stat().st_size, -1)
         os.kill(self.bot.pid, signal.SIGKILL)
         await self.bot.process.wait()  # type: ignore[union-attr]
         integrity_after_kill = _integrity(self.bot.db_path)
         torn = _torn_rows(self.bot.db_path)
         await self.bot.start()
         await self.emulator.wait_until_connected(timeout=WAIT_S)
+        # The killed bot's zygote may still write a line or two (its control socket was
+        # reset) before its parent-death signal lands: that stretch of the log is not ours.
+        self.unwatched_log = (self.unwatched_log[0], self.bot.log_path.stat().st_size)
         # The restarted bot serves: a fresh learner passes lesson 1.
         member = self.emulator.add_member("chaos-after-restart")
         message = await self.emulator.send_message(member, fenced(COURSE.lessons[0].solution))
@@ -618,8 +620,12 @@ async def run_soak(config: SoakConfig, folder: Path) -> SoakReport:
             soak.report.problems.append("integrity_check failed at the end")
         torn = _torn_rows(bot.db_path) + _unlock_problems(bot.db_path)
         soak.report.problems.extend(f"at the end: {p}" for p in torn)
-        log = bot.log_text()
-        soak.report.stall_warnings = log.count("event loop stalled for")
+        raw = bot.log_path.read_bytes()
+        soak.report.stall_warnings = raw.count(b"event loop stalled for")
+        killed_at, restarted_at = soak.unwatched_log
+        if killed_at >= 0:
+            raw = raw[:killed_at] + raw[restarted_at:]
+        log = raw.decode(errors="replace")
         if "Traceback" in log:
             first = log.index("Traceback")
             soak.report.problems.append(f"a traceback in the bot's log: {log[first : first + 600]}")
