@@ -183,6 +183,21 @@ class BotProcess:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def busy_children(self, parent: int, min_ticks: int = 5) -> int:
+        """Children of `parent` that have used `min_ticks` clock ticks of CPU: runs that are
+        really executing (the zygote's spare children wait with none)."""
+        busy = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and int(fields[11]) + int(fields[12]) >= min_ticks:
+                busy += 1
+        return busy
+
     def zygote_pid(self) -> int | None:
         """The bot's child running `sandbox.zygote` (its own session, so not by group)."""
         for entry in Path("/proc").iterdir():
@@ -375,13 +390,18 @@ class Soak:
         messages = [await self.emulator.send_message(m, fenced(LOOP)) for m in members]
         for message in messages:
             await self.emulator.wait_for_reactions(message, [GRADING], WAIT_S)
-        await asyncio.sleep(0.3)  # the runs are in their children now, looping
         zygote = self.bot.zygote_pid()
-        killed_at = time.monotonic()
         if zygote is None:
             self.report.problems.append("zygote chaos: no zygote found to kill")
             self.go.set()
             return
+        # Each grading first waits for its reference run; kill once both loops really run.
+        deadline = time.monotonic() + WAIT_S
+        while self.bot.busy_children(zygote) < len(members) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if self.bot.busy_children(zygote) < len(members):
+            self.report.problems.append("zygote chaos: the loops never ran at the same time")
+        killed_at = time.monotonic()
         os.kill(zygote, signal.SIGKILL)
         for message in messages:
             await self.final_reaction(message)
