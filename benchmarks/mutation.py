@@ -65,14 +65,20 @@ TARGETS: dict[str, list[str]] = {
     ],
     "sandbox/child_io.py": [
         "tests/test_sandbox_child_io.py",
+        "tests/test_result_channel.py",
         "tests/test_sandbox_statuses.py",
+        "tests/test_result_channel_attacks.py",
         # A million caught prints need more than the 2 s limit when a niced child gets a
         # third of a core: it times out instead, whatever the mutant.
         "--deselect=tests/test_sandbox_statuses.py::test_catching_the_output_limit_does_not_hide_it",
     ],
     "sandbox/guards.py": [
         "tests/test_sandbox_units.py",
+        "tests/test_policy_guards.py",
+        "tests/test_policy_learner_code.py",
+        "tests/test_policy_lesson_styles.py",
         "tests/test_sandbox_security.py",
+        "tests/test_policy_reachability.py",
     ],
 }
 
