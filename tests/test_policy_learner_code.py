@@ -375,3 +375,24 @@ async def test_type_checks_still_work_with_stand_in_classes(sandbox: Sandbox) ->
     assert result.status is Status.OK, result
     expected = "<class 'numpy.ndarray'> True True True True 2.0 <class 'numpy.float64'> True\n"
     assert result.stdout == expected
+
+
+async def test_an_instance_attribute_shadows_a_method_of_an_exception_base(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "class E(Exception):\n    pass\ne = E('boom')\ne.with_traceback = 5\ne.add_note = 'n'\n"
+        "print(e.with_traceback, e.add_note, e.args)\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "5 n ('boom',)\n"
+
+
+async def test_methods_written_in_python_are_handed_out_sealed(sandbox: Sandbox) -> None:
+    """The first read in a fresh child already seals a Python method (no `__func__` route)."""
+    code = (
+        "import statistics\ncdf = statistics.NormalDist().cdf\nprint(cdf)\n"
+        "print(round(cdf(0.0), 2))\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    assert result.stdout == "<function cdf>\n0.5\n"

@@ -190,3 +190,14 @@ async def test_exchange_closes_both_descriptors_when_it_raises() -> None:
             os.fstat(fd)
     assert os.read(job_child, 10) == b""  # the child sees EOF on its job
     os.close(job_child)
+
+
+def test_timings_from_the_zygote_are_numbers_or_nothing() -> None:
+    raw = encode_frame({"result": {"status": "ok", "stdout": "", "probes": {}}})
+    ok = assemble(raw, {**CLEAN_EXIT, "wall_ms": None, "cpu_ms": 3}, LIMITS)
+    assert ok.wall_ms == 0.0 and ok.cpu_ms == 3.0 and type(ok.cpu_ms) is float
+    crash = {**CLEAN_EXIT, "completed": False, "code": 1}
+    ended = assemble(b"", {**crash, "wall_ms": 9, "cpu_ms": "7"}, LIMITS)
+    assert ended.status is Status.CRASHED
+    assert ended.wall_ms == 9.0 and type(ended.wall_ms) is float and ended.cpu_ms is None
+    assert assemble(b"", {**crash, "wall_ms": None}, LIMITS).wall_ms == 0.0

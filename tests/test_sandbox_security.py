@@ -234,6 +234,9 @@ SUPER = [
     ),
     ("class E(Exception):\n    pass\nE().with_traceback", '"with_traceback" of "E" object'),
     ("class E(Exception):\n    pass\nE.mro()", '"mro" of class "E" is not available'),
+    # Defined on the class itself, not on `type`: still a refusal, never a "typo".
+    ("int.real", '"real" of class "int" is not available'),
+    ("import statistics\nstatistics.NormalDist.cdf", '"cdf" of class "NormalDist" is not'),
 ]
 
 
@@ -271,6 +274,7 @@ async def test_the_policy_itself_refuses(sandbox: Sandbox, code: str, expected: 
         ("import numpy as np\nnp.DataSource()", "module 'numpy' has no attribute 'DataSource'"),
         ("import numpy as np\nnp.zeros(2).shap", 'array has no attribute "shap"'),
         ("class A:\n    pass\nsuper(A, A()).nothing_there", 'has no attribute "nothing_there"'),
+        ("class A:\n    pass\nA.nothing_there", 'class "A" has no attribute "nothing_there"'),
     ],
 )
 async def test_names_that_do_not_exist_are_plain_attribute_errors(
