@@ -396,3 +396,46 @@ async def test_methods_written_in_python_are_handed_out_sealed(sandbox: Sandbox)
     result = await sandbox.run(code)
     assert result.status is Status.OK, result
     assert result.stdout == "<function cdf>\n0.5\n"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "getattr([], 1)",
+        "getattr(A(), 1, None)",
+        "hasattr([], 1)",
+        "setattr(A(), 1, 2)",
+        "delattr(A(), 1)",
+        "a = A()\nsetattr(a, 'x', 1)\ndelattr(a, b'x')",
+    ],
+)
+async def test_an_attribute_name_that_is_not_a_string_is_a_type_error(
+    sandbox: Sandbox, call: str
+) -> None:
+    result = await sandbox.run(f"class A:\n    pass\n{call}\n")
+    assert result.status is Status.ERROR, result
+    assert result.error is not None and result.error.type == "TypeError"
+    assert result.error.message == "attribute name must be a string"
+
+
+async def test_super_looks_past_the_class_it_is_called_from_only(sandbox: Sandbox) -> None:
+    """super() in F finds E's own method before the exception base's one of the same name."""
+    code = (
+        "class E(Exception):\n    def with_traceback(self, tb=None):\n        return 'E'\n"
+        "class F(E):\n    def with_traceback(self, tb=None):\n"
+        "        return 'F+' + super().with_traceback()\n"
+        "print(F().with_traceback())\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "F+E\n"
+
+
+async def test_a_learners_own_format_method_is_not_taken_for_str_format(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "class Box:\n    def format(self, x='?'):\n        return 'box ' + str(x)\n"
+        "    def format_map(self, m):\n        return 'map'\n"
+        "print(Box().format(1), Box.format(Box()), Box().format_map({}))\n"
+        "print('{}-{}'.format(1, 2), str.format('{0}', 3), '{a}'.format_map({'a': 4}))\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "box 1 box ? map\n1-2 3 4\n"

@@ -12,7 +12,7 @@ import warnings
 
 import pytest
 
-from sandbox import Limits, Status
+from sandbox import Limits, Status, child_io
 from sandbox.child_io import RESULT_CAP, assemble, exchange
 from sandbox.protocol import encode_frame
 
@@ -201,3 +201,17 @@ def test_timings_from_the_zygote_are_numbers_or_nothing() -> None:
     assert ended.status is Status.CRASHED
     assert ended.wall_ms == 9.0 and type(ended.wall_ms) is float and ended.cpu_ms is None
     assert assemble(b"", {**crash, "wall_ms": None}, LIMITS).wall_ms == 0.0
+
+
+def test_any_failure_to_decode_is_a_crash_with_a_short_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise MemoryError("m" * 5000)
+
+    monkeypatch.setattr(child_io, "decode_details", explode)
+    result = assemble(encode_frame({"result": {}}), CLEAN_EXIT, LIMITS)
+    assert result.status is Status.CRASHED and result.error is not None
+    assert result.error.type == "SandboxCrash"
+    assert result.error.message.startswith("the run's result could not be read (MemoryError")
+    assert len(result.error.message) == 300
