@@ -183,8 +183,11 @@ async def test_exchange_closes_both_descriptors_when_it_raises() -> None:
     job_child, job_ours = os.pipe()
     with tempfile.TemporaryFile() as not_a_pipe:
         result_ours = os.dup(not_a_pipe.fileno())
-    with pytest.raises(ValueError, match=r"[Pp]ipe"):
+    with pytest.raises(ValueError, match=r"[Pp]ipe") as caught:
         await exchange(job_ours, result_ours, b"job")
+    # Closed by exchange itself, not by the garbage collector: the traceback kept here
+    # still holds exchange's frame and its file objects.
+    assert caught.tb is not None
     for fd in (job_ours, result_ours):
         with pytest.raises(OSError, match="Bad file descriptor"):
             os.fstat(fd)
