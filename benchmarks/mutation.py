@@ -87,6 +87,10 @@ _CURSOR_CLOSE = (
     "aiosqlite finalises a cursor when it is collected; the transaction commits or rolls"
     " back the same either way, so closing it early is only tidiness"
 )
+_DATA_DESCRIPTOR = (
+    "a learner puts a name into an instance's __dict__ only by assignment, which a data"
+    " descriptor of the base intercepts: its name is never in the dict, whatever this says"
+)
 EQUIVALENT: dict[str, dict[str, str]] = {
     "bot/store/attempts.py": {
         "insert: await cursor.close() -> pass": _CURSOR_CLOSE,
@@ -95,6 +99,44 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "_dump: False -> (True) in `return json.dumps(encode_floats(value), allow_nan=False)`": (
             "encode_floats has already tagged every non-finite float and the keys are check"
             " and metric names (strings), so json.dumps never meets a NaN to allow or refuse"
+        ),
+    },
+    "sandbox/child_io.py": {
+        "exchange: 65536 -> (65537) in `while chunk := await reader.read(65536):`": (
+            "only the most read at once: the bytes are gathered until EOF or past the cap"
+            " either way, and the cap is checked after every chunk"
+        ),
+    },
+    "sandbox/guards.py": {
+        "_carries_globals: (types.FunctionType, types.MethodType) -> ((types.MethodType,))": (
+            "a Python function's type defines __globals__ itself, so the name check finds it"
+        ),
+        '_carries_globals: ("func_globals", "__globals__") -> ((\'__globals__\',))': (
+            "the only type defining func_globals, Cython's cyfunction, defines __globals__ too"
+        ),
+        '_carries_globals: ("func_globals", "__globals__") -> ((\'func_globals\',))': (
+            "the only types defining __globals__ are Python functions, listed by type, and"
+            " Cython's cyfunction, which defines func_globals too"
+        ),
+        "_carries_globals: _GLOBALS_CARRIERS[cls] = carries -> pass": (
+            "the cache only saves work: the answer is computed again, the same, each time"
+        ),
+        '_is_data_descriptor: return hasattr(kind, "__set__") or hasattr(kind,'
+        ' "__delete__") -> return None': _DATA_DESCRIPTOR,
+        '_is_data_descriptor: hasattr(kind, "__set__") or hasattr(kind, "__delete__") ->'
+        " (hasattr(kind, '__set__') and hasattr(kind, '__delete__'))": _DATA_DESCRIPTOR,
+        "LearnerGuards.may_read: cls not in self.learner_classes -> (cls in"
+        " self.learner_classes)": (
+            "only skips the fast path: no learner class, no metaclass and no '_' name is in"
+            " EXACT_INSTANCES, and allowlist.readable answers from the same sets (and"
+            " Facade.offers) further down"
+        ),
+        "LearnerGuards.may_read: return obj.offers(name) -> return None": (
+            "getattr, the only caller, asks only after Facade.attribute found the name absent,"
+            " and then offers() is False too: None is just as false"
+        ),
+        "LearnerGuards.may_read: return False -> return None": (
+            "may_read is only ever used as a truth value"
         ),
     },
     "lessons/expect.py": {

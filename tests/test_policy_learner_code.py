@@ -439,3 +439,19 @@ async def test_a_learners_own_format_method_is_not_taken_for_str_format(
         "print('{}-{}'.format(1, 2), str.format('{0}', 3), '{a}'.format_map({'a': 4}))\n"
     )
     assert await assert_same_as_python(sandbox, code) == "box 1 box ? map\n1-2 3 4\n"
+
+
+async def test_the_learners_own_methods_stay_bound_methods(sandbox: Sandbox) -> None:
+    """Only methods of objects that aren't the learner's are sealed; their own (through an
+    instance, the class or super()) print and compare as in Python."""
+    code = (
+        "class A:\n    def f(self):\n        return 1\n    @classmethod\n    def g(cls):\n"
+        "        return 2\nclass B(A):\n    def h(self):\n        return super().f\n"
+        "a = B()\nprint(a.f)\nprint(B.g)\nprint(a.h())\nprint(a.f == a.f, B.g == B.g)\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("<bound method A.f of <learner.B object at 0x"), lines
+    assert lines[1] == "<bound method A.g of <class 'learner.B'>>", lines
+    assert lines[2] == lines[0] and lines[3] == "True True", lines
