@@ -455,3 +455,23 @@ async def test_the_learners_own_methods_stay_bound_methods(sandbox: Sandbox) -> 
     assert lines[0].startswith("<bound method A.f of <learner.B object at 0x"), lines
     assert lines[1] == "<bound method A.g of <class 'learner.B'>>", lines
     assert lines[2] == lines[0] and lines[3] == "True True", lines
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("[1].x = 1", ("AttributeError", "'list' object has no attribute 'x'")),
+        ("{1}.x = 1", ("AttributeError", "'set' object has no attribute 'x'")),
+        ("{}.x = 1", ("AttributeError", "'dict' object has no attribute 'x'")),
+        ("a = [1]\na['_k'] = 1", ("TypeError", "list indices must be integers or slices, not str")),
+        ("s = {1}\ns['_k'] = 1", ("TypeError", "'set' object does not support item assignment")),
+    ],
+)
+async def test_writes_to_the_learners_own_containers_fail_as_in_python(
+    sandbox: Sandbox, code: str, error: tuple[str, str]
+) -> None:
+    """The learner's own list, set and dict are written directly: Python's own errors, not
+    a refusal meant for objects that aren't theirs."""
+    result = await sandbox.run(code + "\n")
+    assert result.status is Status.ERROR, result
+    assert result.error is not None and (result.error.type, result.error.message) == error
