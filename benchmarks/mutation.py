@@ -135,6 +135,11 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "getattr, the only caller, asks only after Facade.attribute found the name absent,"
             " and then offers() is False too: None is just as false"
         ),
+        "LearnerGuards.write: (list, set, bytearray) -> ((list, set)) in `cls in (list, set,"
+        " bytearray)`": (
+            "learner code never holds a bytearray: no builtin makes one and the reachability"
+            " walk (tests/test_policy_reachability.py) reaches none"
+        ),
         "LearnerGuards.may_read: return False -> return None": (
             "may_read is only ever used as a truth value"
         ),
