@@ -102,6 +102,12 @@ DUNDER_WALKS = [
     ("import numpy as np\nnp.zeros = None", "can't set \"zeros\" on module 'numpy'"),
     ("import numpy as np\nsetattr(np, 'zeros', None)", 'can\'t set "zeros" on module'),
     ("import numpy as np\nsetattr(np, '__name__', 'x')", UNDERSCORE),
+    # On the learner's own objects too: "_" names are never set or deleted.
+    ("class A:\n    pass\nsetattr(A(), '__class__', int)", UNDERSCORE),
+    ("class A:\n    pass\na = A()\na.x = 1\ndelattr(a, '_x')", UNDERSCORE),
+    ("class A:\n    pass\ndelattr(A, '__init__')", UNDERSCORE),
+    ("import numpy as np\ndelattr(np, 'zeros')", 'can\'t delete "zeros" on module'),
+    ("import numpy as np\ndel np.zeros", 'can\'t delete "zeros" on module'),
     ("import numpy as np\nnp.array.__self__", UNDERSCORE),
     ("import math\nmath.sqrt.__self__", UNDERSCORE),
     ("print.__self__", UNDERSCORE),
