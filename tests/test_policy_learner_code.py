@@ -475,3 +475,49 @@ async def test_writes_to_the_learners_own_containers_fail_as_in_python(
     result = await sandbox.run(code + "\n")
     assert result.status is Status.ERROR, result
     assert result.error is not None and (result.error.type, result.error.message) == error
+
+
+EVERY_AUGMENTED_OPERATOR = """
+import numpy as np
+class Box:
+    pass
+b = Box()
+x = [13]
+b.v = 13
+x[0] += 5; b.v += 5; print(x, b.v)
+x[0] -= 3; b.v -= 3; print(x, b.v)
+x[0] *= 4; b.v *= 4; print(x, b.v)
+x[0] //= 7; b.v //= 7; print(x, b.v)
+x[0] %= 5; b.v %= 5; print(x, b.v)
+x[0] **= 3; b.v **= 3; print(x, b.v)
+x[0] <<= 2; b.v <<= 2; print(x, b.v)
+x[0] >>= 1; b.v >>= 1; print(x, b.v)
+x[0] &= 0b1011; b.v &= 0b1011; print(x, b.v)
+x[0] ^= 0b0110; b.v ^= 0b0110; print(x, b.v)
+x[0] |= 0b10000; b.v |= 0b10000; print(x, b.v)
+x[0] /= 4; b.v /= 4; print(x, b.v)
+m = [np.eye(2)]
+b.m = np.eye(2)
+m[0] @= np.array([[1.0, 2.0], [3.0, 4.0]]); b.m @= np.array([[0.0, 1.0], [1.0, 0.0]])
+print(m[0].tolist(), b.m.tolist())
+"""
+
+
+async def test_every_augmented_operator_on_items_and_attributes(sandbox: Sandbox) -> None:
+    await assert_same_as_python(sandbox, EVERY_AUGMENTED_OPERATOR)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "def f():\n    pass\nf.x",
+        "class A:\n    def f(self):\n        pass\nA().f.x",
+        "[].append.x",
+        "print.x",
+    ],
+)
+async def test_functions_are_named_as_functions_in_refusals(sandbox: Sandbox, code: str) -> None:
+    result = await sandbox.run(code + "\n")
+    assert result.status is Status.REJECTED, result
+    assert result.error is not None
+    assert result.error.message == '"x" of a function is not available in the sandbox'
