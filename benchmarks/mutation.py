@@ -140,6 +140,10 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "learner code never holds a bytearray: no builtin makes one and the reachability"
             " walk (tests/test_policy_reachability.py) reaches none"
         ),
+        "_Target: True -> (False) in `@dataclass(frozen=True)`": (
+            "a _Target is made and used up inside one generated `_inplace_(...)` call that"
+            " learner code can't name, and nothing assigns to its fields"
+        ),
         "LearnerGuards.may_read: return False -> return None": (
             "may_read is only ever used as a truth value"
         ),

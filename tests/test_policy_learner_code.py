@@ -437,8 +437,9 @@ async def test_a_learners_own_format_method_is_not_taken_for_str_format(
         "    def format_map(self, m):\n        return 'map'\n"
         "print(Box().format(1), Box.format(Box()), Box().format_map({}))\n"
         "print('{}-{}'.format(1, 2), str.format('{0}', 3), '{a}'.format_map({'a': 4}))\n"
+        "print(str.format_map('{a}-{b}', {'a': 5, 'b': 6}))\n"
     )
-    assert await assert_same_as_python(sandbox, code) == "box 1 box ? map\n1-2 3 4\n"
+    assert await assert_same_as_python(sandbox, code) == "box 1 box ? map\n1-2 3 4\n5-6\n"
 
 
 async def test_the_learners_own_methods_stay_bound_methods(sandbox: Sandbox) -> None:
@@ -521,3 +522,16 @@ async def test_functions_are_named_as_functions_in_refusals(sandbox: Sandbox, co
     assert result.status is Status.REJECTED, result
     assert result.error is not None
     assert result.error.message == '"x" of a function is not available in the sandbox'
+
+
+async def test_items_of_a_namespace_like_dict_can_be_deleted_but_not_its_underscore_ones(
+    sandbox: Sandbox,
+) -> None:
+    """A dict with a "__builtins__" key is not treated as the learner's own: its plain
+    items still work (through the write guard), its "_" items stay refused."""
+    code = "g = {'__builtins__': {}, 'x': 1, 'y': 2}\ndel g['x']\ng['z'] = 3\nprint(g)\n"
+    assert await assert_same_as_python(sandbox, code) == "{'__builtins__': {}, 'y': 2, 'z': 3}\n"
+    refused = await sandbox.run("g = {'__builtins__': {}, 'x': 1}\ndel g['__builtins__']\n")
+    assert refused.status is Status.REJECTED, refused
+    assert refused.error is not None and refused.error.type == "NotAvailable"
+    assert 'items named with a leading "_" are not available' in refused.error.message
