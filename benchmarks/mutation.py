@@ -144,6 +144,12 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "a _Target is made and used up inside one generated `_inplace_(...)` call that"
             " learner code can't name, and nothing assigns to its fields"
         ),
+        "<module>: {types.FunctionType, types.MethodType, types.BuiltinFunctionType,"
+        " types.MethodWrapperType} -> ({types.FunctionType, types.MethodType,"
+        " types.BuiltinFunctionType})": (
+            "learner code never holds a method-wrapper (only '_' names such as x.__add__ give"
+            " one), and the reachability walk reaches none: no refusal ever names one"
+        ),
         "LearnerGuards.may_read: return False -> return None": (
             "may_read is only ever used as a truth value"
         ),

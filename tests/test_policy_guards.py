@@ -242,3 +242,11 @@ def test_python_methods_are_sealed_from_the_first_read_on(monkeypatch: pytest.Mo
         cdf = guards.getattr(statistics.NormalDist(), "cdf")
         assert isinstance(cdf, SealedCallable) and round(cdf(0.0), 2) == 0.5
         assert guards.getattr([1], "count")(1) == 1  # a builtin method stays as it is
+
+
+def test_a_write_past_the_line_cap_keeps_whole_lines_with_their_newlines() -> None:
+    out = CappedOutput(max_bytes=10_000, max_lines=2)
+    out.write("x\n")
+    with pytest.raises(OutputLimitExceeded):
+        out.write("a\nb\nc\n")
+    assert out.text() == "x\na\n" and out.exceeded

@@ -535,3 +535,31 @@ async def test_items_of_a_namespace_like_dict_can_be_deleted_but_not_its_undersc
     assert refused.status is Status.REJECTED, refused
     assert refused.error is not None and refused.error.type == "NotAvailable"
     assert 'items named with a leading "_" are not available' in refused.error.message
+
+
+UNPACKING = """
+pairs = [(1, 2), (3, 4)]
+for a, b in pairs:
+    print(a + b)
+print([a * b for a, b in pairs], {a: b for a, b in pairs})
+for i, (a, b) in enumerate(pairs):
+    print(i, a, b)
+(x, y), z = pairs[0], 5
+first, *rest = [1, 2, 3]
+print(x, y, z, first, rest)
+"""
+
+
+async def test_unpacking_in_loops_comprehensions_and_assignments(sandbox: Sandbox) -> None:
+    await assert_same_as_python(sandbox, UNPACKING)
+
+
+async def test_printed_gives_what_was_printed_so_far(sandbox: Sandbox) -> None:
+    """RestrictedPython's `printed` name: everything the run has printed so far."""
+    code = (
+        "print('a')\nprint('b', end='')\nsofar = printed\n"
+        "def f():\n    print('in f')\n    return printed\nprint(repr(sofar), repr(f()))\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    assert result.stdout == "a\nbin f\n'a\\nb' 'a\\nbin f\\n'\n"
