@@ -72,6 +72,11 @@ TARGETS: dict[str, list[str]] = {
         # third of a core: it times out instead, whatever the mutant.
         "--deselect=tests/test_sandbox_statuses.py::test_catching_the_output_limit_does_not_hide_it",
     ],
+    "sandbox/result_decoding.py": [
+        "tests/test_result_decoding.py",
+        "tests/test_sandbox_child_io.py",
+        "tests/test_result_channel.py",
+    ],
     "sandbox/guards.py": [
         "tests/test_sandbox_units.py",
         "tests/test_policy_guards.py",
@@ -105,6 +110,17 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "exchange: 65536 -> (65537) in `while chunk := await reader.read(65536):`": (
             "only the most read at once: the bytes are gathered until EOF or past the cap"
             " either way, and the cap is checked after every chunk"
+        ),
+    },
+    "sandbox/result_decoding.py": {
+        "Details: True -> (False) in `@dataclass(frozen=True)`": (
+            "a Details is built once and child_io.assemble only reads its fields"
+        ),
+        "_one_frame: len(raw) < HEADER.size -> (len(raw) <= HEADER.size) in `if len(raw) <"
+        " HEADER.size:`": (
+            "only a bare 4-byte header changes side, and it is refused either way: json.loads"
+            " of its empty body raises, and assemble makes any exception the same crash"
+            " (only the detail in parentheses differs)"
         ),
     },
     "sandbox/guards.py": {
