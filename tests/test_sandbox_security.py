@@ -108,6 +108,10 @@ DUNDER_WALKS = [
     ("class A:\n    pass\ndelattr(A, '__init__')", UNDERSCORE),
     ("import numpy as np\ndelattr(np, 'zeros')", 'can\'t delete "zeros" on module'),
     ("import numpy as np\ndel np.zeros", 'can\'t delete "zeros" on module'),
+    (
+        "g = {'__builtins__': {}, 'x': 1}\ndel g['__builtins__']",
+        'items named with a leading "_" are not available on "dict" object',
+    ),
     ("import numpy as np\nnp.array.__self__", UNDERSCORE),
     ("import math\nmath.sqrt.__self__", UNDERSCORE),
     ("print.__self__", UNDERSCORE),
@@ -366,3 +370,19 @@ async def test_the_bot_environment_never_reaches_a_child() -> None:
     assert result.status is Status.OK, result
     assert "secret-token-for-test" not in result.probes["env"].value
     assert "DISCORD_TOKEN" not in result.probes["keys"].value
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "def f():\n    pass\nf.x",
+        "class A:\n    def f(self):\n        pass\nA().f.x",
+        "[].append.x",
+        "print.x",
+    ],
+)
+async def test_refusals_name_functions_as_functions(sandbox: Sandbox, code: str) -> None:
+    result = await sandbox.run(code + "\n")
+    assert result.status is Status.REJECTED, result
+    assert result.error is not None and result.error.type in POLICY_ERROR_TYPES
+    assert result.error.message == '"x" of a function is not available in the sandbox'
