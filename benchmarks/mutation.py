@@ -65,23 +65,102 @@ TARGETS: dict[str, list[str]] = {
     ],
     "sandbox/child_io.py": [
         "tests/test_sandbox_child_io.py",
+        "tests/test_result_channel.py",
         "tests/test_sandbox_statuses.py",
+        "tests/test_result_channel_attacks.py",
         # A million caught prints need more than the 2 s limit when a niced child gets a
         # third of a core: it times out instead, whatever the mutant.
         "--deselect=tests/test_sandbox_statuses.py::test_catching_the_output_limit_does_not_hide_it",
     ],
+    "sandbox/result_decoding.py": [
+        "tests/test_result_decoding.py",
+        "tests/test_sandbox_child_io.py",
+        "tests/test_result_channel.py",
+    ],
     "sandbox/guards.py": [
         "tests/test_sandbox_units.py",
+        "tests/test_policy_guards.py",
+        "tests/test_policy_learner_code.py",
+        "tests/test_policy_lesson_styles.py",
         "tests/test_sandbox_security.py",
+        "tests/test_policy_reachability.py",
     ],
 }
 
 # Mutants shown not to change behaviour, by module and `Mutant.key`, with the reason.
+_DATA_DESCRIPTOR = (
+    "a learner puts a name into an instance's __dict__ only by assignment, which a data"
+    " descriptor of the base intercepts: its name is never in the dict, whatever this says"
+)
 EQUIVALENT: dict[str, dict[str, str]] = {
     "bot/store/attempts.py": {
         "_dump: False -> (True) in `return json.dumps(encode_floats(value), allow_nan=False)`": (
             "encode_floats has already tagged every non-finite float and the keys are check"
             " and metric names (strings), so json.dumps never meets a NaN to allow or refuse"
+        ),
+    },
+    "sandbox/child_io.py": {
+        "exchange: 65536 -> (65537) in `while chunk := await reader.read(65536):`": (
+            "only the most read at once: the bytes are gathered until EOF or past the cap"
+            " either way, and the cap is checked after every chunk"
+        ),
+    },
+    "sandbox/result_decoding.py": {
+        "Details: True -> (False) in `@dataclass(frozen=True)`": (
+            "a Details is built once and child_io.assemble only reads its fields"
+        ),
+        "_one_frame: len(raw) < HEADER.size -> (len(raw) <= HEADER.size) in `if len(raw) <"
+        " HEADER.size:`": (
+            "only a bare 4-byte header changes side, and it is refused either way: json.loads"
+            " of its empty body raises, and assemble makes any exception the same crash"
+            " (only the detail in parentheses differs)"
+        ),
+    },
+    "sandbox/guards.py": {
+        "_carries_globals: (types.FunctionType, types.MethodType) -> ((types.MethodType,))": (
+            "a Python function's type defines __globals__ itself, so the name check finds it"
+        ),
+        '_carries_globals: ("func_globals", "__globals__") -> ((\'__globals__\',))': (
+            "the only type defining func_globals, Cython's cyfunction, defines __globals__ too"
+        ),
+        '_carries_globals: ("func_globals", "__globals__") -> ((\'func_globals\',))': (
+            "the only types defining __globals__ are Python functions, listed by type, and"
+            " Cython's cyfunction, which defines func_globals too"
+        ),
+        "_carries_globals: _GLOBALS_CARRIERS[cls] = carries -> pass": (
+            "the cache only saves work: the answer is computed again, the same, each time"
+        ),
+        '_is_data_descriptor: return hasattr(kind, "__set__") or hasattr(kind,'
+        ' "__delete__") -> return None': _DATA_DESCRIPTOR,
+        '_is_data_descriptor: hasattr(kind, "__set__") or hasattr(kind, "__delete__") ->'
+        " (hasattr(kind, '__set__') and hasattr(kind, '__delete__'))": _DATA_DESCRIPTOR,
+        "LearnerGuards.may_read: cls not in self.learner_classes -> (cls in"
+        " self.learner_classes)": (
+            "only skips the fast path: no learner class, no metaclass and no '_' name is in"
+            " EXACT_INSTANCES, and allowlist.readable answers from the same sets (and"
+            " Facade.offers) further down"
+        ),
+        "LearnerGuards.may_read: return obj.offers(name) -> return None": (
+            "getattr, the only caller, asks only after Facade.attribute found the name absent,"
+            " and then offers() is False too: None is just as false"
+        ),
+        "LearnerGuards.write: (list, set, bytearray) -> ((list, set)) in `cls in (list, set,"
+        " bytearray)`": (
+            "learner code never holds a bytearray: no builtin makes one and the reachability"
+            " walk (tests/test_policy_reachability.py) reaches none"
+        ),
+        "_Target: True -> (False) in `@dataclass(frozen=True)`": (
+            "a _Target is made and used up inside one generated `_inplace_(...)` call that"
+            " learner code can't name, and nothing assigns to its fields"
+        ),
+        "<module>: {types.FunctionType, types.MethodType, types.BuiltinFunctionType,"
+        " types.MethodWrapperType} -> ({types.FunctionType, types.MethodType,"
+        " types.BuiltinFunctionType})": (
+            "learner code never holds a method-wrapper (only '_' names such as x.__add__ give"
+            " one), and the reachability walk reaches none: no refusal ever names one"
+        ),
+        "LearnerGuards.may_read: return False -> return None": (
+            "may_read is only ever used as a truth value"
         ),
     },
     "lessons/expect.py": {

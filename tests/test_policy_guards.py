@@ -228,3 +228,25 @@ def test_the_line_cap_boundary(lines: int, exceeded: bool) -> None:
             out.write("line\n")
     assert out.exceeded is exceeded
     assert out.text() == "line\n" * min(lines, 5)
+
+
+def test_python_methods_are_sealed_from_the_first_read_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only once the per-type cache is warm: a cold cache seals as well."""
+    import statistics
+
+    from sandbox import guards as guards_module
+
+    monkeypatch.setattr(guards_module, "_GLOBALS_CARRIERS", {})
+    guards = LearnerGuards()
+    for _ in range(2):  # cold, then cached
+        cdf = guards.getattr(statistics.NormalDist(), "cdf")
+        assert isinstance(cdf, SealedCallable) and round(cdf(0.0), 2) == 0.5
+        assert guards.getattr([1], "count")(1) == 1  # a builtin method stays as it is
+
+
+def test_a_write_past_the_line_cap_keeps_whole_lines_with_their_newlines() -> None:
+    out = CappedOutput(max_bytes=10_000, max_lines=2)
+    out.write("x\n")
+    with pytest.raises(OutputLimitExceeded):
+        out.write("a\nb\nc\n")
+    assert out.text() == "x\na\n" and out.exceeded

@@ -375,3 +375,169 @@ async def test_type_checks_still_work_with_stand_in_classes(sandbox: Sandbox) ->
     assert result.status is Status.OK, result
     expected = "<class 'numpy.ndarray'> True True True True 2.0 <class 'numpy.float64'> True\n"
     assert result.stdout == expected
+
+
+async def test_an_instance_attribute_shadows_a_method_of_an_exception_base(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "class E(Exception):\n    pass\ne = E('boom')\ne.with_traceback = 5\ne.add_note = 'n'\n"
+        "print(e.with_traceback, e.add_note, e.args)\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "5 n ('boom',)\n"
+
+
+async def test_methods_written_in_python_are_handed_out_sealed(sandbox: Sandbox) -> None:
+    """The first read in a fresh child already seals a Python method (no `__func__` route)."""
+    code = (
+        "import statistics\ncdf = statistics.NormalDist().cdf\nprint(cdf)\n"
+        "print(round(cdf(0.0), 2))\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    assert result.stdout == "<function cdf>\n0.5\n"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "getattr([], 1)",
+        "getattr(A(), 1, None)",
+        "hasattr([], 1)",
+        "setattr(A(), 1, 2)",
+        "delattr(A(), 1)",
+        "a = A()\nsetattr(a, 'x', 1)\ndelattr(a, b'x')",
+    ],
+)
+async def test_an_attribute_name_that_is_not_a_string_is_a_type_error(
+    sandbox: Sandbox, call: str
+) -> None:
+    result = await sandbox.run(f"class A:\n    pass\n{call}\n")
+    assert result.status is Status.ERROR, result
+    assert result.error is not None and result.error.type == "TypeError"
+    assert result.error.message == "attribute name must be a string"
+
+
+async def test_super_looks_past_the_class_it_is_called_from_only(sandbox: Sandbox) -> None:
+    """super() in F finds E's own method before the exception base's one of the same name."""
+    code = (
+        "class E(Exception):\n    def with_traceback(self, tb=None):\n        return 'E'\n"
+        "class F(E):\n    def with_traceback(self, tb=None):\n"
+        "        return 'F+' + super().with_traceback()\n"
+        "print(F().with_traceback())\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "F+E\n"
+
+
+async def test_a_learners_own_format_method_is_not_taken_for_str_format(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "class Box:\n    def format(self, x='?'):\n        return 'box ' + str(x)\n"
+        "    def format_map(self, m):\n        return 'map'\n"
+        "print(Box().format(1), Box.format(Box()), Box().format_map({}))\n"
+        "print('{}-{}'.format(1, 2), str.format('{0}', 3), '{a}'.format_map({'a': 4}))\n"
+        "print(str.format_map('{a}-{b}', {'a': 5, 'b': 6}))\n"
+    )
+    assert await assert_same_as_python(sandbox, code) == "box 1 box ? map\n1-2 3 4\n5-6\n"
+
+
+async def test_the_learners_own_methods_stay_bound_methods(sandbox: Sandbox) -> None:
+    """Only methods of objects that aren't the learner's are sealed; their own (through an
+    instance, the class or super()) print and compare as in Python."""
+    code = (
+        "class A:\n    def f(self):\n        return 1\n    @classmethod\n    def g(cls):\n"
+        "        return 2\nclass B(A):\n    def h(self):\n        return super().f\n"
+        "a = B()\nprint(a.f)\nprint(B.g)\nprint(a.h())\nprint(a.f == a.f, B.g == B.g)\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("<bound method A.f of <learner.B object at 0x"), lines
+    assert lines[1] == "<bound method A.g of <class 'learner.B'>>", lines
+    assert lines[2] == lines[0] and lines[3] == "True True", lines
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("[1].x = 1", ("AttributeError", "'list' object has no attribute 'x'")),
+        ("{1}.x = 1", ("AttributeError", "'set' object has no attribute 'x'")),
+        ("{}.x = 1", ("AttributeError", "'dict' object has no attribute 'x'")),
+        ("a = [1]\na['_k'] = 1", ("TypeError", "list indices must be integers or slices, not str")),
+        ("s = {1}\ns['_k'] = 1", ("TypeError", "'set' object does not support item assignment")),
+    ],
+)
+async def test_writes_to_the_learners_own_containers_fail_as_in_python(
+    sandbox: Sandbox, code: str, error: tuple[str, str]
+) -> None:
+    """The learner's own list, set and dict are written directly: Python's own errors, not
+    a refusal meant for objects that aren't theirs."""
+    result = await sandbox.run(code + "\n")
+    assert result.status is Status.ERROR, result
+    assert result.error is not None and (result.error.type, result.error.message) == error
+
+
+EVERY_AUGMENTED_OPERATOR = """
+import numpy as np
+class Box:
+    pass
+b = Box()
+x = [13]
+b.v = 13
+x[0] += 5; b.v += 5; print(x, b.v)
+x[0] -= 3; b.v -= 3; print(x, b.v)
+x[0] *= 4; b.v *= 4; print(x, b.v)
+x[0] //= 7; b.v //= 7; print(x, b.v)
+x[0] %= 5; b.v %= 5; print(x, b.v)
+x[0] **= 3; b.v **= 3; print(x, b.v)
+x[0] <<= 2; b.v <<= 2; print(x, b.v)
+x[0] >>= 1; b.v >>= 1; print(x, b.v)
+x[0] &= 0b1011; b.v &= 0b1011; print(x, b.v)
+x[0] ^= 0b0110; b.v ^= 0b0110; print(x, b.v)
+x[0] |= 0b10000; b.v |= 0b10000; print(x, b.v)
+x[0] /= 4; b.v /= 4; print(x, b.v)
+m = [np.eye(2)]
+b.m = np.eye(2)
+m[0] @= np.array([[1.0, 2.0], [3.0, 4.0]]); b.m @= np.array([[0.0, 1.0], [1.0, 0.0]])
+print(m[0].tolist(), b.m.tolist())
+"""
+
+
+async def test_every_augmented_operator_on_items_and_attributes(sandbox: Sandbox) -> None:
+    await assert_same_as_python(sandbox, EVERY_AUGMENTED_OPERATOR)
+
+
+async def test_plain_items_of_a_namespace_like_dict_can_be_changed(sandbox: Sandbox) -> None:
+    """A dict with a "__builtins__" key is not treated as the learner's own, but its plain
+    items still work, through the write guard (its "_" items: test_sandbox_security)."""
+    code = "g = {'__builtins__': {}, 'x': 1, 'y': 2}\ndel g['x']\ng['z'] = 3\nprint(g)\n"
+    assert await assert_same_as_python(sandbox, code) == "{'__builtins__': {}, 'y': 2, 'z': 3}\n"
+
+
+UNPACKING = """
+pairs = [(1, 2), (3, 4)]
+for a, b in pairs:
+    print(a + b)
+print([a * b for a, b in pairs], {a: b for a, b in pairs})
+for i, (a, b) in enumerate(pairs):
+    print(i, a, b)
+(x, y), z = pairs[0], 5
+first, *rest = [1, 2, 3]
+print(x, y, z, first, rest)
+"""
+
+
+async def test_unpacking_in_loops_comprehensions_and_assignments(sandbox: Sandbox) -> None:
+    await assert_same_as_python(sandbox, UNPACKING)
+
+
+async def test_printed_gives_what_was_printed_so_far(sandbox: Sandbox) -> None:
+    """RestrictedPython's `printed` name: everything the run has printed so far."""
+    code = (
+        "print('a')\nprint('b', end='')\nsofar = printed\n"
+        "def f():\n    print('in f')\n    return printed\nprint(repr(sofar), repr(f()))\n"
+    )
+    result = await sandbox.run(code)
+    assert result.status is Status.OK, result
+    assert result.stdout == "a\nbin f\n'a\\nb' 'a\\nbin f\\n'\n"

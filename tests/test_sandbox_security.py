@@ -102,6 +102,16 @@ DUNDER_WALKS = [
     ("import numpy as np\nnp.zeros = None", "can't set \"zeros\" on module 'numpy'"),
     ("import numpy as np\nsetattr(np, 'zeros', None)", 'can\'t set "zeros" on module'),
     ("import numpy as np\nsetattr(np, '__name__', 'x')", UNDERSCORE),
+    # On the learner's own objects too: "_" names are never set or deleted.
+    ("class A:\n    pass\nsetattr(A(), '__class__', int)", UNDERSCORE),
+    ("class A:\n    pass\na = A()\na.x = 1\ndelattr(a, '_x')", UNDERSCORE),
+    ("class A:\n    pass\ndelattr(A, '__init__')", UNDERSCORE),
+    ("import numpy as np\ndelattr(np, 'zeros')", 'can\'t delete "zeros" on module'),
+    ("import numpy as np\ndel np.zeros", 'can\'t delete "zeros" on module'),
+    (
+        "g = {'__builtins__': {}, 'x': 1}\ndel g['__builtins__']",
+        'items named with a leading "_" are not available on "dict" object',
+    ),
     ("import numpy as np\nnp.array.__self__", UNDERSCORE),
     ("import math\nmath.sqrt.__self__", UNDERSCORE),
     ("print.__self__", UNDERSCORE),
@@ -234,6 +244,9 @@ SUPER = [
     ),
     ("class E(Exception):\n    pass\nE().with_traceback", '"with_traceback" of "E" object'),
     ("class E(Exception):\n    pass\nE.mro()", '"mro" of class "E" is not available'),
+    # Defined on the class itself, not on `type`: still a refusal, never a "typo".
+    ("int.real", '"real" of class "int" is not available'),
+    ("import statistics\nstatistics.NormalDist.cdf", '"cdf" of class "NormalDist" is not'),
 ]
 
 
@@ -271,6 +284,7 @@ async def test_the_policy_itself_refuses(sandbox: Sandbox, code: str, expected: 
         ("import numpy as np\nnp.DataSource()", "module 'numpy' has no attribute 'DataSource'"),
         ("import numpy as np\nnp.zeros(2).shap", 'array has no attribute "shap"'),
         ("class A:\n    pass\nsuper(A, A()).nothing_there", 'has no attribute "nothing_there"'),
+        ("class A:\n    pass\nA.nothing_there", 'class "A" has no attribute "nothing_there"'),
     ],
 )
 async def test_names_that_do_not_exist_are_plain_attribute_errors(
@@ -356,3 +370,19 @@ async def test_the_bot_environment_never_reaches_a_child() -> None:
     assert result.status is Status.OK, result
     assert "secret-token-for-test" not in result.probes["env"].value
     assert "DISCORD_TOKEN" not in result.probes["keys"].value
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "def f():\n    pass\nf.x",
+        "class A:\n    def f(self):\n        pass\nA().f.x",
+        "[].append.x",
+        "print.x",
+    ],
+)
+async def test_refusals_name_functions_as_functions(sandbox: Sandbox, code: str) -> None:
+    result = await sandbox.run(code + "\n")
+    assert result.status is Status.REJECTED, result
+    assert result.error is not None and result.error.type in POLICY_ERROR_TYPES
+    assert result.error.message == '"x" of a function is not available in the sandbox'
