@@ -1,3 +1,4 @@
 from bot.cli import main
+from bot.stdout_pipe import run_quietly_piped
 
-raise SystemExit(main())
+raise SystemExit(run_quietly_piped(main))

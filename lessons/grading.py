@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from lessons.course import Lesson
+from lessons.deadline import GraderOverrun, call_with_deadline
 from lessons.judge import is_unchanged_starter, judge, not_attempted
 from lessons.verdict import Verdict
 from sandbox.limits import Limits
@@ -29,7 +31,20 @@ class Runner(Protocol):
 
 
 class GradingError(RuntimeError):
-    """Our fault, not the learner's: the reference solution did not run cleanly."""
+    """Our fault, not the learner's: the reference solution did not run cleanly, or trusted
+    lesson code (data, probes, judging) raised or overran its deadline."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long trusted grading steps may take before the grader gives up on the attempt."""
+
+    trusted_s: float = 10.0  # generating the data and probes; judging (each, in a thread)
+    reference_s: float = 60.0  # the reference run, waiting for a sandbox worker included
+
+
+DEFAULT_DEADLINES = Deadlines()
+T = TypeVar("T")
 
 
 # Reference runs keyed by (lesson, seed, solution): a fixed seed (check-lessons, replays)
@@ -49,26 +64,78 @@ async def grade_submission(
     *,
     seed: int | None = None,
     limits: Limits | None = None,
+    deadlines: Deadlines = DEFAULT_DEADLINES,
 ) -> Verdict:
     """The verdict on `code` (already extracted from the message) for `lesson`."""
     seed = fresh_seed() if seed is None else seed
     if is_unchanged_starter(lesson, code):
         return not_attempted(lesson, seed=seed)
-    return await run_and_judge(lesson, code, sandbox, seed=seed, limits=limits)
+    return await run_and_judge(lesson, code, sandbox, seed=seed, limits=limits, deadlines=deadlines)
 
 
 async def run_and_judge(
-    lesson: Lesson, code: str, sandbox: Runner, *, seed: int, limits: Limits | None = None
+    lesson: Lesson,
+    code: str,
+    sandbox: Runner,
+    *,
+    seed: int,
+    limits: Limits | None = None,
+    deadlines: Deadlines = DEFAULT_DEADLINES,
 ) -> Verdict:
-    """Grade without the "not attempted" shortcut (check-lessons uses it on the starter)."""
-    data = lesson.data(seed)
-    probes = lesson.probes(data)
-    run, reference = await asyncio.gather(
-        sandbox.run(code, preset=data, probes=probes, limits=limits),
-        reference_run(lesson, sandbox, seed=seed, data=data, probes=probes, limits=limits),
+    """Grade without the "not attempted" shortcut (check-lessons uses it on the starter).
+
+    Trusted lesson code never runs on the event loop: data, probes and judging run in
+    threads with a deadline, and the reference run has one too. Any of them overrunning or
+    raising is a GradingError naming the lesson and the seed."""
+
+    def data_and_probes() -> tuple[dict[str, Any], dict[str, str]]:
+        data = lesson.data(seed)
+        return data, lesson.probes(data)
+
+    data, probes = await trusted_step(
+        data_and_probes, "generating the data", lesson, seed, deadlines
     )
-    # Some checks simulate training or take numerical gradients: a few ms, off the event loop.
-    return await asyncio.to_thread(judge, lesson, run, reference, data, seed, code=code)
+    reference = _with_deadline(
+        reference_run(lesson, sandbox, seed=seed, data=data, probes=probes, limits=limits),
+        deadlines.reference_s,
+        lesson,
+        seed,
+    )
+    run, reference_result = await asyncio.gather(
+        sandbox.run(code, preset=data, probes=probes, limits=limits), reference
+    )
+    return await trusted_step(
+        lambda: judge(lesson, run, reference_result, data, seed, code=code),
+        "judging",
+        lesson,
+        seed,
+        deadlines,
+    )
+
+
+async def trusted_step(
+    fn: Callable[[], T], what: str, lesson: Lesson, seed: int, deadlines: Deadlines
+) -> T:
+    where = f"{what} for {lesson.id!r} with seed {seed}"
+    try:
+        return await call_with_deadline(fn, deadline_s=deadlines.trusted_s, what=where)
+    except GraderOverrun as exc:
+        raise GradingError(str(exc)) from None
+    except Exception as exc:
+        raise GradingError(f"{where} raised {exc!r}") from exc
+
+
+async def _with_deadline(
+    reference: Awaitable[RunResult], deadline_s: float, lesson: Lesson, seed: int
+) -> RunResult:
+    try:
+        result: RunResult = await asyncio.wait_for(reference, deadline_s)
+    except TimeoutError:
+        raise GradingError(
+            f"the reference run of {lesson.id!r} with seed {seed} did not finish within "
+            f"{deadline_s:g} s"
+        ) from None
+    return result
 
 
 async def reference_run(

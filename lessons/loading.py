@@ -17,6 +17,8 @@ from lessons.checking import Check, validate_checks
 
 DataFn = Callable[[np.random.Generator], dict[str, Any]]
 ProbesFn = Callable[[Mapping[str, Any]], dict[str, str]]
+# The lesson's constraints on its data, as problems in words: empty when the data is fine.
+CheckDataFn = Callable[[Mapping[str, Any]], list[str]]
 
 # Header lines in learner-code files that are for tools and the course checker, not the
 # learner: `# mypy: ignore-errors` (the code uses predefined names), `# fails: <check>`.
@@ -55,6 +57,7 @@ class LessonFiles:
     metrics: tuple[str, ...]
     curves: tuple[str, ...]
     make_data: DataFn
+    check_data: CheckDataFn
     probes: ProbesFn
     fixtures: tuple[Fixture, ...]
     path: Path
@@ -89,6 +92,7 @@ def read_lesson_folder(folder: Path) -> LessonFiles:
         metrics=tuple(getattr(checks_module, "METRICS", ())),
         curves=tuple(getattr(checks_module, "CURVES", ())),
         make_data=cast(DataFn, _attribute(checks_module, "make_data", folder)),
+        check_data=cast(CheckDataFn, _attribute(checks_module, "check_data", folder)),
         probes=cast(ProbesFn, _attribute(checks_module, "probes", folder)),
         fixtures=_read_fixtures(folder / "fixtures", {c.name for c in checks}),
         path=folder,

@@ -8,6 +8,7 @@ import sys
 
 from lessons import Course, load_course
 from lessons.loading import LessonFormatError
+from lessons.seed_sweep import SEED_BUDGET_S, SWEEP_SEEDS, sweep_data
 from lessons.validation import DEFAULT_SEEDS, LessonReport, validate_course
 from sandbox import Limits, Sandbox, SandboxUnavailable
 
@@ -26,11 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"check on the data of N seeds (default {len(DEFAULT_SEEDS)})",
     )
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        default=SWEEP_SEEDS,
+        metavar="N",
+        help=(
+            f"run each lesson's data generator alone on seeds 0..N-1: each must finish within "
+            f"{SEED_BUDGET_S * 1000:.0f} ms and keep the lesson's constraints "
+            f"(default {SWEEP_SEEDS}; 0 skips it)"
+        ),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.seeds < 1:
-        print("error: --seeds must be at least 1", file=sys.stderr)
+    if args.seeds < 1 or args.sweep < 0:
+        print("error: --seeds must be at least 1 and --sweep at least 0", file=sys.stderr)
         return 2
     try:
         course = load_course()
@@ -50,9 +62,17 @@ def run(args: argparse.Namespace) -> int:
         print(("ok    " if report.ok else "FAIL  ") + report.summary())
         for problem in report.problems:
             print(f"        - {problem}")
-    failed = sum(1 for r in reports if not r.ok)
-    print(f"{len(reports) - failed} of {len(reports)} lessons ok")
-    return 0 if failed == 0 else 1
+    failed = {r.lesson.id for r in reports if not r.ok}
+    if args.sweep:
+        for lesson in course:
+            sweep = sweep_data(lesson, args.sweep)
+            print(("ok    " if sweep.ok else "FAIL  ") + sweep.summary())
+            for problem in sweep.problems:
+                print(f"        - {problem}")
+            if not sweep.ok:
+                failed.add(lesson.id)
+    print(f"{len(reports) - len(failed)} of {len(reports)} lessons ok")
+    return 0 if not failed else 1
 
 
 async def _check(

@@ -20,6 +20,7 @@ Every error a learner can cause is a `TutorError` whose `.message` is ready to s
 
 from bot.core.errors import (
     AlreadyGrading,
+    GraderProblem,
     LessonLocked,
     NoCodeFound,
     NoHints,
@@ -50,6 +51,7 @@ __all__ = [
     "LOCAL_SCOPE",
     "AlreadyGrading",
     "FunnelView",
+    "GraderProblem",
     "HintView",
     "LeaderboardEntry",
     "LeaderboardPage",

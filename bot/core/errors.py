@@ -88,3 +88,15 @@ class WrongLesson(TutorError):
             f"not Lesson {self.current.number}: open it with {how}, then send your code again. "
             "No attempt was counted."
         )
+
+
+class GraderProblem(TutorError):
+    """Our fault, not the learner's: the lesson's own grading code raised or overran its
+    deadline. The attempt is not counted; the log has the details under `error_id`."""
+
+    def __init__(self, error_id: str) -> None:
+        self.error_id = error_id
+        super().__init__(
+            f"The grader had a problem, please try again (error id {error_id}). "
+            "This attempt was not counted."
+        )

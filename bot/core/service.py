@@ -8,12 +8,14 @@ transaction. It knows nothing about Discord or terminals.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from bot.code_extraction import HOW_TO_FORMAT, extract_code, extract_from_file
 from bot.core.errors import (
     AlreadyGrading,
+    GraderProblem,
     LessonLocked,
     NoCodeFound,
     NoHints,
@@ -38,7 +40,14 @@ from bot.core.views import (
 from bot.core.wrong_lesson import lesson_for_code, missing_name
 from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
 from lessons import Course, Lesson, Verdict, grade_submission
-from lessons.grading import Runner
+from lessons.grading import (
+    DEFAULT_DEADLINES,
+    Deadlines,
+    GradingError,
+    Runner,
+    fresh_seed,
+    trusted_step,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +78,7 @@ class TutorCore:
         course: Course,
         *,
         solution_after_failures: int = 3,
+        deadlines: Deadlines = DEFAULT_DEADLINES,
     ) -> None:
         self.store = store
         self.sandbox = sandbox
@@ -76,6 +86,7 @@ class TutorCore:
         self.solution_after_failures = solution_after_failures  # unless a scope sets its own
         self.configs = ScopeConfigs(store)
         self.moderation = Moderation(store, course)
+        self.deadlines = deadlines  # for the lesson's trusted grading code
         self._grading: set[tuple[str, str]] = set()
 
     # Reading lessons
@@ -140,21 +151,41 @@ class TutorCore:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)
             lesson = await self._target(learner, state, lesson_id)
-            self._refuse_other_lessons_code(state, lesson, extraction.code)
-            verdict = await grade_submission(lesson, extraction.code, self.sandbox)
+            await self._refuse_other_lessons_code(learner, state, lesson, extraction.code)
+            verdict = await self._grade(learner, lesson, extraction.code)
             missing = missing_name(verdict)
             if missing is not None:
-                self._refuse_other_lessons_code(state, lesson, extraction.code, missing)
+                await self._refuse_other_lessons_code(
+                    learner, state, lesson, extraction.code, missing
+                )
             return await self._record(learner, lesson, extraction.code, verdict)
         finally:
             self._grading.discard(key)
 
-    def _refuse_other_lessons_code(
-        self, state: _State, lesson: Lesson, code: str, missing: str | None = None
+    async def _refuse_other_lessons_code(
+        self,
+        learner: Learner,
+        state: _State,
+        lesson: Lesson,
+        code: str,
+        missing: str | None = None,
     ) -> None:
         """Raise WrongLesson, before anything is recorded, when the code is for another open
-        lesson (`missing`: the name its run stopped on, if it stopped on a NameError)."""
-        other = lesson_for_code(self.course, lesson, state.unlocked, code, missing=missing)
+        lesson (`missing`: the name its run stopped on, if it stopped on a NameError).
+
+        Telling the lessons apart generates each open lesson's data once (seed 0): trusted
+        lesson code, so it runs on the grader's threads with a deadline like grading does."""
+        seed = 0
+        try:
+            other = await trusted_step(
+                lambda: lesson_for_code(self.course, lesson, state.unlocked, code, missing=missing),
+                "generating the data of the open lessons",
+                lesson,
+                seed,
+                self.deadlines,
+            )
+        except GradingError as exc:
+            raise self._grader_problem(learner, lesson, seed, exc) from exc
         if other is None:
             return
         next_up = next(
@@ -166,6 +197,34 @@ class TutorCore:
             None,
         )
         raise WrongLesson(other, lesson, is_next=other is next_up)
+
+    async def _grade(self, learner: Learner, lesson: Lesson, code: str) -> Verdict:
+        """The verdict; when the lesson's own code fails us, a GraderProblem instead, with
+        the lesson and seed logged so the failure can be replayed (`grade --seed`)."""
+        seed = fresh_seed()
+        try:
+            return await grade_submission(
+                lesson, code, self.sandbox, seed=seed, deadlines=self.deadlines
+            )
+        except GradingError as exc:
+            raise self._grader_problem(learner, lesson, seed, exc) from exc
+
+    def _grader_problem(
+        self, learner: Learner, lesson: Lesson, seed: int, exc: GradingError
+    ) -> GraderProblem:
+        """Log the lesson's failure under a fresh error id, for the learner to quote."""
+        error_id = secrets.token_hex(4)
+        log.error(
+            "grader problem %s: lesson=%s seed=%d learner=%s/%s: %s",
+            error_id,
+            lesson.id,
+            seed,
+            learner.scope,
+            learner.user_id,
+            exc,
+            exc_info=exc.__cause__ is not None,
+        )
+        return GraderProblem(error_id)
 
     def is_grading(self, learner: Learner) -> bool:
         return (learner.scope, learner.user_id) in self._grading

@@ -8,9 +8,8 @@ gradings post their verdicts (see TutorBot.close), then the pool and the databas
 from __future__ import annotations
 
 import asyncio
-import signal
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from typing import Any
 
 import discord
@@ -18,6 +17,8 @@ import discord
 from bot.core import TutorCore
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.endpoints import use_endpoints
+from bot.discord_app.stopping import stop_on_signals
+from bot.loop_watchdog import LoopWatchdog
 from bot.settings import Settings
 from bot.store import SqliteStore, StoreError
 from lessons import load_course
@@ -88,11 +89,9 @@ async def main(settings: Settings) -> None:
     """Run the bot until it is stopped; SIGTERM stops it as cleanly as Ctrl-C."""
     token = token_of(settings)
     current = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-    if current is not None:
-        with suppress(NotImplementedError):  # no signal handlers on some platforms
-            loop.add_signal_handler(signal.SIGTERM, current.cancel)
-    async with open_tutor_bot(settings) as bot:
+    if current is not None:  # Ctrl-C and SIGTERM: one bounded stop (see stopping.py)
+        stop_on_signals(current)
+    async with LoopWatchdog(), open_tutor_bot(settings) as bot:  # stalls logged with the stack
         with explained_login_errors(settings):
             await bot.start(token)
 

@@ -10,17 +10,35 @@ import numpy as np
 from lessons.checking import Check, Context
 from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value, same
+from lessons.generating import first_valid, shape_problems
 from sandbox.result import ProbeValue
 
 METRICS: tuple[str, ...] = ()
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     return {
         "x": np.round(rng.uniform(-3, 3, 3), 1),
         "w": np.round(rng.uniform(-1, 1, 3), 2),
         "b": round(float(rng.uniform(-1, 1)), 2),
     }
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """The weighted sum must be clearly off zero: `neuron_inputs` relies on one of the neuron
+    and its mirror image having a negative sum, so a missing ReLU shows."""
+    problems = shape_problems(data, {"x": (3,), "w": (3,), "b": ()})
+    if not problems and abs(float(data["x"] @ data["w"] + data["b"])) < 0.05:
+        problems.append("x @ w + b is within 0.05 of 0, so ReLU changes nothing")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    return {"x": np.array([1.5, -0.5, 2.0]), "w": np.array([0.4, -0.3, 0.25]), "b": 0.1}
 
 
 def relu_inputs(data: Mapping[str, Any]) -> tuple[list[float], float]:

@@ -15,6 +15,7 @@ from lessons.expect import (
     expect_value,
     expected,
 )
+from lessons.generating import first_valid, shape_problems
 
 METRICS = ("loss_before", "loss_after")
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -25,13 +26,20 @@ GRAD_RTOL, GRAD_ATOL = 1e-5, 1e-7
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(5, 9))
     X = np.round(rng.normal(0, 1, (n, 3)), 2)
     y = np.round(np.sin(X[:, 0]) + 0.5 * X[:, 1], 2)
     W1 = np.round(rng.normal(0, 0.6, (3, 4)), 2)
-    # A hidden unit sitting exactly at ReLU's kink has no slope; draw biases until none does.
+    # A hidden unit sitting exactly at ReLU's kink has no slope: nudge the biases a few
+    # times; if that is not enough, check_data asks for a fresh draw.
     b1 = np.round(rng.normal(0, 0.3, 4), 2)
-    while np.min(np.abs(X @ W1 + b1)) < 1e-3:
+    for _ in range(8):
+        if np.min(np.abs(X @ W1 + b1)) >= KINK_MARGIN:
+            break
         b1 = np.round(b1 + rng.normal(0, 0.05, 4), 2)
     return {
         "X": X,
@@ -41,6 +49,40 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
         "W2": np.round(rng.normal(0, 0.6, 4), 2),
         "b2": round(float(rng.normal(0, 0.3)), 2),
         "lr": float(rng.choice([0.01, 0.02])),
+    }
+
+
+KINK_MARGIN = 1e-3  # far above the numerical gradient's step EPS
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """No hidden unit sits at ReLU's kink, where the numerical gradient is meaningless."""
+    shapes = {"X": (None, 3), "y": (None,), "W1": (3, 4), "b1": (4,), "W2": (4,), "b2": ()}
+    problems = shape_problems(data, {**shapes, "lr": ()})
+    if problems:
+        return problems
+    X = np.asarray(data["X"])
+    if not 5 <= len(X) <= 8 or len(data["y"]) != len(X):
+        problems.append(f"X and y must have 5 to 8 rows, not {len(X)} and {len(data['y'])}")
+    elif np.min(np.abs(X @ data["W1"] + data["b1"])) < KINK_MARGIN:
+        problems.append("a hidden unit sits at ReLU's kink")
+    if not 0 < data["lr"] <= 0.05:
+        problems.append(f"lr {data['lr']} is not a small positive step")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    X = np.array(
+        [[0.5, -1.2, 0.3], [-0.8, 0.4, 1.1], [1.3, 0.2, -0.6], [-0.3, -0.9, 0.7], [0.9, 1.0, 0.1]]
+    )
+    return {
+        "X": X,
+        "y": np.round(np.sin(X[:, 0]) + 0.5 * X[:, 1], 2),
+        "W1": np.array([[0.6, -0.4, 0.9, -0.7], [-0.5, 0.8, 0.3, 0.2], [0.4, 0.1, -0.6, 0.9]]),
+        "b1": np.array([0.13, -0.21, 0.07, -0.11]),
+        "W2": np.array([0.7, -0.5, 0.4, -0.6]),
+        "b2": 0.1,
+        "lr": 0.01,
     }
 
 

@@ -18,6 +18,7 @@ from lessons.expect import (
     is_number,
     same,
 )
+from lessons.generating import first_valid, shape_problems
 from sandbox.result import ProbeValue
 
 EXAMPLE = ([1, 2, 3], [1, 2, 5])  # small enough to check by hand in the message
@@ -25,6 +26,10 @@ METRICS = ("loss_before", "loss_after", "w")
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(8, 13))
     x = np.round(rng.uniform(-2, 2, n), 2)
     true_w = float(rng.uniform(1.5, 3.5) * rng.choice([-1, 1]))
@@ -36,6 +41,26 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
         "w": round(float(rng.uniform(-1, 1)), 2),
         "lr": float(rng.choice([0.05, 0.1, 0.15])),
     }
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """One gradient step from `w` clearly lowers the loss (the lesson's point and a check)."""
+    problems = shape_problems(data, {"x": (None,), "y": (None,), "w": (), "lr": ()})
+    if problems:
+        return problems
+    x, y, w, lr = data["x"], data["y"], float(data["w"]), float(data["lr"])
+    if not 8 <= len(x) <= 12 or len(y) != len(x):
+        problems.append(f"x and y must have 8 to 12 values, not {len(x)} and {len(y)}")
+    elif not 0 < lr * float(np.mean(x**2)) < 1:
+        problems.append("lr is too big for one step to lower the loss")
+    elif abs(float(np.mean(2 * (w * x - y) * x))) < 0.01:
+        problems.append("the gradient at w is about 0, so the step changes nothing")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    x = np.array([-1.5, -0.8, -0.2, 0.3, 0.7, 1.1, 1.6, 1.9])
+    return {"x": x, "y": np.round(2.5 * x + 0.1, 2), "w": 0.3, "lr": 0.1}
 
 
 def seeded_pair(data: Mapping[str, Any]) -> tuple[list[float], list[float]]:

@@ -9,25 +9,45 @@ import numpy as np
 
 from lessons.checking import Check, Context
 from lessons.expect import Mistake, expect_value
+from lessons.generating import first_valid, shape_problems
 
 METRICS: tuple[str, ...] = ()
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(4, 7))
     # One decimal keeps the numbers readable when the learner prints them.
     a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
-    # Redraw the rare data on which a mistake gives the right answer by coincidence: a sum
-    # of 0 (then sum and mean agree), or a dot product equal to the product of the sums.
-    # A zero item hides a loop that skips it, a whole-number mean a floor division.
-    while (
-        abs(np.sum(a)) < 0.5
-        or abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5
-        or not np.all(a * b)
-        or np.isclose(np.mean(a), np.round(np.mean(a)))
-    ):
-        a, b = np.round(rng.uniform(-5, 5, (2, n)), 1)
     return {"a": a, "b": b}
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """Redraw the rare data on which a mistake gives the right answer by coincidence: a sum
+    of 0 (then sum and mean agree), or a dot product equal to the product of the sums.
+    A zero item hides a loop that skips it, a whole-number mean a floor division."""
+    problems = shape_problems(data, {"a": (None,), "b": (None,)})
+    if problems:
+        return problems
+    a, b = data["a"], data["b"]
+    if not 4 <= len(a) <= 6 or len(a) != len(b):
+        problems.append(f"a and b must have the same length, 4 to 6, not {len(a)} and {len(b)}")
+    elif abs(np.sum(a)) < 0.5:
+        problems.append("sum(a) is within 0.5 of 0, so the sum passes as the mean")
+    elif abs(np.dot(a, b) - np.sum(a) * np.sum(b)) < 0.5:
+        problems.append("dot(a, b) is within 0.5 of sum(a) * sum(b)")
+    elif not np.all(a * b):
+        problems.append("an item of a or b is 0, which hides a loop that skips it")
+    elif np.isclose(np.mean(a), np.round(np.mean(a))):
+        problems.append("mean(a) is a whole number, which hides a floor division")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    return {"a": np.array([1.5, -2.0, 3.5, 0.5]), "b": np.array([2.0, 1.0, -1.5, 4.0])}
 
 
 def probes(data: Mapping[str, Any]) -> dict[str, str]:

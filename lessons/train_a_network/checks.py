@@ -19,6 +19,7 @@ from lessons.expect import (
     probe_problem,
     same,
 )
+from lessons.generating import first_valid, shape_problems
 
 METRICS = ("loss_before", "loss_after")
 CURVES = ("losses",)  # the learner's recorded losses, for the picture
@@ -30,6 +31,10 @@ TRAINED_RTOL, TRAINED_ATOL = 1e-5, 1e-8
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(24, 33))
     X = np.round(rng.uniform(-2, 2, (n, 1)), 2)
     return {
@@ -38,6 +43,28 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
         "W1": np.round(rng.normal(0, 1, (1, 8)), 2),
         "b1": np.round(rng.normal(0, 0.5, 8), 2),
         "W2": np.round(rng.normal(0, 0.3, 8), 2),
+        "b2": 0.0,
+        "lr": 0.05,
+    }
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """A wave to fit with the starting network the task describes."""
+    shapes = {"X": (None, 1), "y": (None,), "W1": (1, 8), "b1": (8,), "W2": (8,), "b2": ()}
+    problems = shape_problems(data, {**shapes, "lr": ()})
+    if not problems and (not 24 <= len(data["X"]) <= 32 or len(data["y"]) != len(data["X"])):
+        problems.append(f"X and y must have 24 to 32 rows, not {len(data['X'])}, {len(data['y'])}")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    X = np.round(np.linspace(-2, 2, 24), 2).reshape(-1, 1)
+    return {
+        "X": X,
+        "y": np.round(np.sin(1.5 * X[:, 0]), 2),
+        "W1": np.round(np.linspace(-1.5, 1.5, 8), 2).reshape(1, 8),
+        "b1": np.round(np.linspace(0.6, -0.6, 8), 2),
+        "W2": np.array([0.3, -0.2, 0.25, -0.15, 0.2, -0.3, 0.1, -0.25]),
         "b2": 0.0,
         "lr": 0.05,
     }

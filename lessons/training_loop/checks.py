@@ -23,6 +23,7 @@ from lessons.expect import (
     same,
     typed_in,
 )
+from lessons.generating import first_valid, shape_problems
 
 METRICS = ("loss_before", "loss_after", "w_trained", "lr_too_big")
 CURVES = ("losses",)  # the learner's recorded losses, for the picture
@@ -33,6 +34,10 @@ EXAMPLE = ([1, 2, 3], [1, 2, 5])
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(10, 17))
     x = np.round(rng.uniform(-2, 2, n), 2)
     true_w = float(rng.uniform(1.5, 3.5) * rng.choice([-1, 1]))
@@ -45,6 +50,36 @@ def make_data(rng: np.random.Generator) -> dict[str, Any]:
         "w": round(float(rng.uniform(-1, 1)), 2),
         "lr": float(rng.choice([0.01, 0.015, 0.02])),
     }
+
+
+LAST_STEP_MOVES = 1e-4  # relative change of the loss in the last step: 100x the checks' rtol
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """Training converges, and its last step still changes the loss visibly."""
+    problems = shape_problems(data, {"x": (None,), "y": (None,), "w": (), "lr": ()})
+    if problems:
+        return problems
+    x, y, w, lr = data["x"], data["y"], float(data["w"]), float(data["lr"])
+    if not 10 <= len(x) <= 16 or len(y) != len(x):
+        return [f"x and y must have 10 to 16 values, not {len(x)} and {len(y)}"]
+    # The loss is a parabola in w: mean(x**2) * (w - best)**2 + floor, and each step
+    # shrinks w - best by the factor `ratio`. Closed form, so this stays fast.
+    xx, xy = float(np.mean(x**2)), float(np.mean(x * y))
+    best, floor = xy / xx, float(np.mean(y**2)) - xy**2 / xx
+    ratio = 1 - 2 * lr * xx
+    if not -1 < ratio < 1:
+        return ["the learning rate makes training diverge"]
+    before_last = xx * ((w - best) * ratio ** (TRAIN_STEPS - 1)) ** 2
+    after_last = before_last * ratio**2
+    if before_last - after_last <= LAST_STEP_MOVES * (after_last + floor):
+        problems.append("the last training step hardly changes the loss")
+    return problems
+
+
+def _fallback() -> dict[str, Any]:
+    x = np.array([-1.8, -1.4, -1.1, -0.6, -0.2, 0.3, 0.8, 1.2, 1.5, 1.9])
+    return {"x": x, "y": np.round(-2.0 * x + 0.1, 2), "w": 0.5, "lr": 0.01}
 
 
 def _train_call(data: Mapping[str, Any]) -> str:

@@ -10,27 +10,81 @@ import numpy as np
 from lessons.checking import Check, Context
 from lessons.diagnoses import sigmoid
 from lessons.expect import Mistake, expect_function, expect_value
+from lessons.generating import first_valid, shape_problems
 
 METRICS: tuple[str, ...] = ()
 INPUTS = ("X", "-X")  # -X flips which hidden units are active, so both ReLU branches count
 
 
 def make_data(rng: np.random.Generator) -> dict[str, Any]:
+    return first_valid(rng, _draw, check_data, _fallback)
+
+
+def _draw(rng: np.random.Generator) -> dict[str, Any]:
     n = int(rng.integers(5, 8))  # never 4, the hidden width: a wrong axis shows in the shape
     X = np.round(rng.normal(0, 1, (n, 3)), 2)
     W1 = np.round(rng.normal(0, 0.8, (3, 4)), 2)
     b1 = np.round(rng.normal(0, 0.5, 4), 2)
-    # Some hidden values must be cut by ReLU, or a missing activation would go unnoticed.
-    while np.all(X @ W1 + b1 > 0):
+    for _ in range(_NUDGES):  # lower b1 until ReLU cuts something (check_data has the final say)
+        if not np.all(X @ W1 + b1 > 0):
+            break
         b1 = np.round(b1 - 0.5, 2)
     W2 = np.round(rng.normal(0, 1, 4), 2)
     # Centre the outputs on 0, so some predictions are negative and an activation on the
-    # output layer shows.
+    # output layer shows. Equal outputs can never be centred: then check_data asks for a
+    # fresh draw instead of trying forever.
     outputs = np.maximum(0, X @ W1 + b1) @ W2
     b2 = 0.0
-    while abs(b2) < 0.1 or np.all(outputs + b2 >= 0) or np.all(outputs + b2 <= 0):
+    for _ in range(_NUDGES):
         b2 = round(float(-np.median(outputs) + rng.normal(0, 0.3)), 2)
+        if not _b2_problems(outputs, b2):
+            break
     return {"X": X, "W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+_NUDGES = 8
+
+
+def check_data(data: Mapping[str, Any]) -> list[str]:
+    """ReLU cuts some hidden values and the predictions have both signs, so a missing
+    activation on either layer shows; b2 is clearly non-zero, so a missing bias shows."""
+    shapes = {"X": (None, 3), "W1": (3, 4), "b1": (4,), "W2": (4,), "b2": ()}
+    problems = shape_problems(data, shapes)
+    if problems:
+        return problems
+    X, W1, b1, W2 = (np.asarray(data[k]) for k in ("X", "W1", "b1", "W2"))
+    if not 5 <= len(X) <= 7:
+        problems.append(f"X has {len(X)} rows, expected 5 to 7 (never 4, the hidden width)")
+    if np.all(X @ W1 + b1 >= 0):
+        problems.append("ReLU cuts no hidden value")
+    problems += _b2_problems(np.maximum(0, X @ W1 + b1) @ W2, float(data["b2"]))
+    return problems
+
+
+def _b2_problems(outputs: np.ndarray, b2: float) -> list[str]:
+    if abs(b2) < 0.1:
+        return ["b2 is within 0.1 of 0"]
+    if not (np.any(outputs + b2 > 0) and np.any(outputs + b2 < 0)):
+        return ["the predictions do not have both signs"]
+    return []
+
+
+def _fallback() -> dict[str, Any]:
+    return {
+        "X": np.array(
+            [
+                [0.5, -1.2, 0.3],
+                [-0.8, 0.4, 1.1],
+                [1.3, 0.2, -0.6],
+                [-0.3, -0.9, 0.7],
+                [0.9, 0.6, 0.2],
+            ]
+        ),
+        "W1": np.array([[0.6, -0.4, 0.9, -0.7], [-0.5, 0.8, 0.3, 0.2], [0.4, 0.1, -0.6, 0.9]]),
+        "b1": np.array([0.1, -0.2, 0.05, -0.1]),
+        "W2": np.array([1.2, -0.8, 0.5, -1.1]),
+        "b2": 0.3,
+    }
 
 
 def relu_input(data: Mapping[str, Any]) -> list[float]:
