@@ -18,7 +18,6 @@ import pytest
 from bot.core import GraderProblem, Learner, TutorCore
 from bot.store import SqliteStore
 from lessons import Course, load_course
-from lessons.course import Lesson
 from lessons.grading import Deadlines
 from sandbox import Limits, Sandbox
 from sandbox.result import RunResult, Status
@@ -100,10 +99,14 @@ async def test_lesson_code_that_raises_is_a_grader_problem_too(
 async def test_a_reference_run_that_overruns_is_a_grader_problem(
     store: SqliteStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    core = TutorCore(store, _ReferenceNeverEnds(FIRST), COURSE, deadlines=QUICK)
+    # The reference solution runs in process (trusted code), so a slow one is made here:
+    # a loop of about a second, which the 0.5 s deadline gives up on (and which then ends).
+    slow = FIRST.solution + "\nfor _ in range(10_000_000):\n    pass\n"
+    course = _course_with_first(solution=slow)
+    core = TutorCore(store, _Answers(), course, deadlines=QUICK)
     with caplog.at_level(logging.ERROR, logger="bot.core.service"), pytest.raises(GraderProblem):
         await core.submit(ADA, FIRST.solution.replace("\n", "\n\n"))
-    assert "the reference run of 'numpy-basics' with seed" in caplog.text
+    assert "the reference run for 'numpy-basics' with seed" in caplog.text
     assert "did not finish within 0.5 s" in caplog.text
     assert await store.attempts("guild:1", "ada") == []
 
@@ -113,11 +116,8 @@ class _MustNotRun:
         raise AssertionError("grading should have stopped before the sandbox")
 
 
-class _ReferenceNeverEnds:
-    def __init__(self, lesson: Lesson) -> None:
-        self.solution = lesson.solution
+class _Answers:
+    """The learner's run; the reference never comes here (it runs in process)."""
 
     async def run(self, code: str, **kwargs: Any) -> RunResult:
-        if code == self.solution:
-            await asyncio.Event().wait()
         return RunResult(status=Status.OK)
