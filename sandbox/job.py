@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.limits import Limits
-from sandbox.values import encode_preset
 
 
 def make_job(
@@ -15,7 +14,7 @@ def make_job(
 ) -> dict[str, Any]:
     return {
         "code": text,
-        "preset": encode_preset(preset or {}),
+        "preset": _encoded(preset) if preset else {},
         "probes": dict(probes or {}),
         "limits": {
             "timeout_s": limits.timeout_s,
@@ -25,3 +24,11 @@ def make_job(
             "probe_bytes": limits.probe_bytes,
         },
     }
+
+
+def _encoded(preset: Mapping[str, Any]) -> dict[str, Any]:
+    # Imported here: encoding a preset needs NumPy, and a run without one (`python -m bot
+    # sandbox FILE`) starts faster without importing it in the parent.
+    from sandbox.values import encode_preset
+
+    return encode_preset(preset)
