@@ -283,15 +283,14 @@ def report_discord(args: argparse.Namespace) -> None:
                 f"{percentile(values, 99):9.1f}{max(values):9.1f}"
             )
         grade, one = statistics.median(found["grade"]), statistics.median(found["one"])
+        queued = args.crowd * grade / args.workers
         print(
             f"  {name}: of the 1-learner p50 {one:.1f} ms, the grade itself (sandbox run, "
-            f"reference, judging) is {grade:.1f} ms; the Discord path around it (gateway "
-            f"event, extraction, store, rendering, REST POST) {one - grade:.1f} ms"
+            f"reference, judging; measured alone) is {grade:.1f} ms, the Discord path around "
+            f"it (gateway event, extraction, store, rendering, REST POST) {one - grade:.1f} ms; "
+            f"{args.crowd} at once queue for {args.workers} sandbox workers: "
+            f"{args.crowd} x {grade:.1f} ms / {args.workers} = {queued:.0f} ms for the last one"
         )
-    print(
-        f"  with {args.crowd} at once, a message waits for the {args.workers} sandbox workers "
-        "and the trusted threads: queueing dominates (p99 close to crowd x grade / workers)"
-    )
 
 
 # -- CLI start-up -------------------------------------------------------------------------
