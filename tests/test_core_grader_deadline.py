@@ -97,13 +97,19 @@ async def test_lesson_code_that_raises_is_a_grader_problem_too(
 
 
 async def test_a_reference_run_that_overruns_is_a_grader_problem(
-    store: SqliteStore, caplog: pytest.LogCaptureFixture
+    store: SqliteStore,
+    caplog: pytest.LogCaptureFixture,
+    release: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The reference solution runs in process (trusted code), so a slow one is made here:
-    # a loop of about a second, which the 0.5 s deadline gives up on (and which then ends).
-    slow = FIRST.solution + "\nfor _ in range(10_000_000):\n    pass\n"
-    course = _course_with_first(solution=slow)
-    core = TutorCore(store, _Answers(), course, deadlines=QUICK)
+    # The reference solution runs in process (trusted code, on a worker thread): here it
+    # hangs until the test ends, and the 0.5 s deadline gives up on it.
+    def hangs(code: str, **kwargs: Any) -> RunResult:
+        release.wait(30)
+        return RunResult(status=Status.OK)
+
+    monkeypatch.setattr("lessons.grading.run_trusted_in_process", hangs)
+    core = TutorCore(store, _Answers(), COURSE, deadlines=QUICK)
     with caplog.at_level(logging.ERROR, logger="bot.core.service"), pytest.raises(GraderProblem):
         await core.submit(ADA, FIRST.solution.replace("\n", "\n\n"))
     assert "the reference run for 'numpy-basics' with seed" in caplog.text
