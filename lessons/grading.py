@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -15,6 +15,7 @@ from lessons.judge import is_unchanged_starter, judge, not_attempted
 from lessons.verdict import Verdict
 from sandbox.limits import Limits
 from sandbox.result import RunResult
+from sandbox.trusted_run import run_trusted_in_process
 
 
 class Runner(Protocol):
@@ -40,7 +41,7 @@ class Deadlines:
     """How long trusted grading steps may take before the grader gives up on the attempt."""
 
     trusted_s: float = 10.0  # generating the data and probes; judging (each, in a thread)
-    reference_s: float = 60.0  # the reference run, waiting for a sandbox worker included
+    reference_s: float = 10.0  # the reference solution's in-process run (a few ms)
 
 
 DEFAULT_DEADLINES = Deadlines()
@@ -95,14 +96,14 @@ async def run_and_judge(
     data, probes = await trusted_step(
         data_and_probes, "generating the data", lesson, seed, deadlines
     )
-    reference = _with_deadline(
-        reference_run(lesson, sandbox, seed=seed, data=data, probes=probes, limits=limits),
-        deadlines.reference_s,
-        lesson,
-        seed,
-    )
+    # The reference solution is trusted repository code: it runs in this process on a
+    # worker thread (sandbox.trusted_run), beside the learner's sandbox run, so a verdict
+    # costs one sandbox run. The data is still fresh per submission.
     run, reference_result = await asyncio.gather(
-        sandbox.run(code, preset=data, probes=probes, limits=limits), reference
+        sandbox.run(code, preset=data, probes=probes, limits=limits),
+        reference_run(
+            lesson, seed=seed, data=data, probes=probes, limits=limits, deadlines=deadlines
+        ),
     )
     return await trusted_step(
         lambda: judge(lesson, run, reference_result, data, seed, code=code),
@@ -114,45 +115,48 @@ async def run_and_judge(
 
 
 async def trusted_step(
-    fn: Callable[[], T], what: str, lesson: Lesson, seed: int, deadlines: Deadlines
+    fn: Callable[[], T],
+    what: str,
+    lesson: Lesson,
+    seed: int,
+    deadlines: Deadlines,
+    *,
+    deadline_s: float | None = None,
 ) -> T:
     where = f"{what} for {lesson.id!r} with seed {seed}"
+    deadline_s = deadlines.trusted_s if deadline_s is None else deadline_s
     try:
-        return await call_with_deadline(fn, deadline_s=deadlines.trusted_s, what=where)
+        return await call_with_deadline(fn, deadline_s=deadline_s, what=where)
     except GraderOverrun as exc:
         raise GradingError(str(exc)) from None
     except Exception as exc:
         raise GradingError(f"{where} raised {exc!r}") from exc
 
 
-async def _with_deadline(
-    reference: Awaitable[RunResult], deadline_s: float, lesson: Lesson, seed: int
-) -> RunResult:
-    try:
-        result: RunResult = await asyncio.wait_for(reference, deadline_s)
-    except TimeoutError:
-        raise GradingError(
-            f"the reference run of {lesson.id!r} with seed {seed} did not finish within "
-            f"{deadline_s:g} s"
-        ) from None
-    return result
-
-
 async def reference_run(
     lesson: Lesson,
-    sandbox: Runner,
     *,
     seed: int,
     data: Mapping[str, Any],
     probes: dict[str, str],
     limits: Limits | None = None,
+    deadlines: Deadlines = DEFAULT_DEADLINES,
 ) -> RunResult:
+    """What the sandbox gives for the lesson's reference solution on `data`, computed in
+    process (exactly: tests/test_reference_in_process.py compares both on many seeds)."""
     key = (lesson.id, seed, lesson.solution)
     cached = _REFERENCE_CACHE.get(key)
     if cached is not None:
         _REFERENCE_CACHE.move_to_end(key)
         return cached
-    result = await sandbox.run(lesson.solution, preset=dict(data), probes=probes, limits=limits)
+    result = await trusted_step(
+        lambda: run_trusted_in_process(lesson.solution, preset=data, probes=probes, limits=limits),
+        "the reference run",
+        lesson,
+        seed,
+        deadlines,
+        deadline_s=deadlines.reference_s,
+    )
     broken = [name for name, probe in result.probes.items() if not probe.ok]
     if not result.ok or broken:
         detail = result.message or (result.error and result.error.message) or f"probes {broken}"

@@ -21,13 +21,13 @@ from types import TracebackType
 from typing import Any
 
 from sandbox.child_io import assemble, exchange
+from sandbox.job import make_job
 from sandbox.layer_requirements import refusals
 from sandbox.limits import Limits
 from sandbox.messages import describe
 from sandbox.protocol import encode_frame
 from sandbox.result import ErrorInfo, RunResult, Status
 from sandbox.validation import validate_code
-from sandbox.values import encode_preset
 from sandbox.zygote_client import LayerReport, SandboxUnavailable, ZygoteClient, spawn_zygote
 
 log = logging.getLogger(__name__)
@@ -118,18 +118,7 @@ class Sandbox:
         text, refusal = validate_code(code, limits)
         if text is None:
             return _result(Status.REJECTED, limits, error=refusal)
-        job = {
-            "code": text,
-            "preset": encode_preset(preset or {}),
-            "probes": dict(probes or {}),
-            "limits": {
-                "timeout_s": limits.timeout_s,
-                "memory_mb": limits.memory_mb,
-                "output_bytes": limits.output_bytes,
-                "output_lines": limits.output_lines,
-                "probe_bytes": limits.probe_bytes,
-            },
-        }
+        job = make_job(text, preset, probes, limits)
         if self.saturated and on_queued is not None:
             await on_queued()
         self._waiting += 1

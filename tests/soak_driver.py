@@ -38,7 +38,9 @@ WAIT_S = 60.0  # for any one verdict: generous, the machine may be loaded
 LOOP = "while True:\n    pass\n"
 MEMORY_BOMB = "hog = [0] * (10 ** 9)\n"
 FLOOD = "while True:\n    print('flood ' * 50)\n"
-SYNTAX_ERROR = "def forward(x:\n    return x\n"
+# Names no lesson asks for: `def forward` would look like lesson 3's code to a learner with
+# lesson 3 open, and get the wrong-lesson notice instead of a verdict.
+SYNTAX_ERROR = "def my_step(x:\n    return x\n"
 ESCAPES = (
     "import os\nos.system('id')\n",
     "import subprocess\n",
@@ -185,9 +187,10 @@ class BotProcess:
         return 0.0
 
     def busy_children(self, parent: int, min_ticks: int = 5) -> int:
-        """Children of `parent` that have used `min_ticks` clock ticks of CPU: runs that are
-        really executing (the zygote's spare children wait with none)."""
-        busy = 0
+        """Runs of the zygote `parent` that have used `min_ticks` clock ticks of CPU: runs
+        that are really executing (the zygote's spare children wait with none). With a PID
+        namespace the runs are children of the zygote's own child (PID 1 inside it)."""
+        stats: dict[int, tuple[int, int]] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -195,9 +198,18 @@ class BotProcess:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == parent and int(fields[11]) + int(fields[12]) >= min_ticks:
-                busy += 1
-        return busy
+            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        # The inner zygote is the child of `parent` that has children of its own (a run's
+        # child never forks, and its command line is the zygote's too).
+        parents = {ppid for ppid, _ in stats.values()}
+        zygotes = {parent} | {
+            pid for pid, (ppid, _) in stats.items() if ppid == parent and pid in parents
+        }
+        return sum(
+            1
+            for pid, (ppid, ticks) in stats.items()
+            if ppid in zygotes and pid not in zygotes and ticks >= min_ticks
+        )
 
     def zygote_pid(self) -> int | None:
         """The process running `sandbox.zygote` that forks the runs: the bot's child, or,

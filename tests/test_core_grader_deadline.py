@@ -18,7 +18,6 @@ import pytest
 from bot.core import GraderProblem, Learner, TutorCore
 from bot.store import SqliteStore
 from lessons import Course, load_course
-from lessons.course import Lesson
 from lessons.grading import Deadlines
 from sandbox import Limits, Sandbox
 from sandbox.result import RunResult, Status
@@ -98,12 +97,22 @@ async def test_lesson_code_that_raises_is_a_grader_problem_too(
 
 
 async def test_a_reference_run_that_overruns_is_a_grader_problem(
-    store: SqliteStore, caplog: pytest.LogCaptureFixture
+    store: SqliteStore,
+    caplog: pytest.LogCaptureFixture,
+    release: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    core = TutorCore(store, _ReferenceNeverEnds(FIRST), COURSE, deadlines=QUICK)
+    # The reference solution runs in process (trusted code, on a worker thread): here it
+    # hangs until the test ends, and the 0.5 s deadline gives up on it.
+    def hangs(code: str, **kwargs: Any) -> RunResult:
+        release.wait(30)
+        return RunResult(status=Status.OK)
+
+    monkeypatch.setattr("lessons.grading.run_trusted_in_process", hangs)
+    core = TutorCore(store, _Answers(), COURSE, deadlines=QUICK)
     with caplog.at_level(logging.ERROR, logger="bot.core.service"), pytest.raises(GraderProblem):
         await core.submit(ADA, FIRST.solution.replace("\n", "\n\n"))
-    assert "the reference run of 'numpy-basics' with seed" in caplog.text
+    assert "the reference run for 'numpy-basics' with seed" in caplog.text
     assert "did not finish within 0.5 s" in caplog.text
     assert await store.attempts("guild:1", "ada") == []
 
@@ -113,11 +122,8 @@ class _MustNotRun:
         raise AssertionError("grading should have stopped before the sandbox")
 
 
-class _ReferenceNeverEnds:
-    def __init__(self, lesson: Lesson) -> None:
-        self.solution = lesson.solution
+class _Answers:
+    """The learner's run; the reference never comes here (it runs in process)."""
 
     async def run(self, code: str, **kwargs: Any) -> RunResult:
-        if code == self.solution:
-            await asyncio.Event().wait()
         return RunResult(status=Status.OK)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tests.soak_driver import SoakConfig, run_soak
 
-SHORT = SoakConfig(learners=6, submissions=60, list_every_s=0.5)
+# /lesson list every 0.2 s: grading at one sandbox run per verdict ends the short run in
+# seconds, and at least 10 calls must have been answered.
+SHORT = SoakConfig(learners=6, submissions=60, list_every_s=0.2)
 
 
 async def test_short_soak_keeps_every_invariant(tmp_path: Path) -> None:

@@ -203,7 +203,7 @@ class TutorCore:
         try:
             other = await trusted_step(
                 lambda: lesson_for_code(self.course, lesson, state.unlocked, code, missing=missing),
-                "generating the data of the open lessons",
+                "generating the data to tell which open lesson the code is for",
                 lesson,
                 seed,
                 self.deadlines,

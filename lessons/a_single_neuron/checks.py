@@ -30,10 +30,18 @@ def _draw(rng: np.random.Generator) -> dict[str, Any]:
 
 def check_data(data: Mapping[str, Any]) -> list[str]:
     """The weighted sum must be clearly off zero: `neuron_inputs` relies on one of the neuron
-    and its mirror image having a negative sum, so a missing ReLU shows."""
+    and its mirror image having a negative sum, so a missing ReLU shows. The bias must be
+    clearly off zero and the weights' total clearly off 1, or a forgotten bias, a bias added
+    to every product or one inside the dot product (`w @ (x + b)`) gives the right `z`."""
     problems = shape_problems(data, {"x": (3,), "w": (3,), "b": ()})
-    if not problems and abs(float(data["x"] @ data["w"] + data["b"])) < 0.05:
+    if problems:
+        return problems
+    if abs(float(data["x"] @ data["w"] + data["b"])) < 0.05:
         problems.append("x @ w + b is within 0.05 of 0, so ReLU changes nothing")
+    elif abs(float(data["b"])) < 0.1:
+        problems.append("b is within 0.1 of 0, so a forgotten bias gives the right z")
+    elif abs(float(np.sum(data["w"])) - 1) < 0.1:
+        problems.append("sum(w) is within 0.1 of 1, so a bias inside the dot gives the right z")
     return problems
 
 
