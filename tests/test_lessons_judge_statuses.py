@@ -4,6 +4,7 @@ even when the sandbox gave none."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from lessons.checking import Check
 from lessons.course import Lesson
 from lessons.expect import expect_value
-from lessons.judge import describe_error, judge, not_attempted
+from lessons.judge import MAX_CURVE, describe_error, judge, not_attempted
 from sandbox.result import ErrorInfo, ProbeValue, RunResult, Status
 
 NAMES = ("a", "b", "c")
@@ -167,3 +168,45 @@ def test_other_value_errors_get_no_shape_advice() -> None:
     assert describe_error(other, DATA) == (
         "Your code raised TypeError: operands could not be broadcast together"
     )
+
+
+def _curves_of(**probes: ProbeValue) -> dict[str, tuple[float, ...]]:
+    toy = dataclasses.replace(lesson(), curves=("losses", "other"))
+    ran = RunResult(status=Status.OK, probes={**REFERENCE.probes, **probes})
+    return judge(toy, ran, REFERENCE, DATA, seed=1).curves
+
+
+@pytest.mark.parametrize("kind", ["list", "tuple", "ndarray"])
+def test_a_recorded_curve_of_numbers_is_kept_as_floats(kind: str) -> None:
+    losses = ProbeValue(ok=True, kind=kind, value=[3, 2.5, 1])
+    assert _curves_of(losses=losses) == {"losses": (3.0, 2.5, 1.0)}
+
+
+def test_a_long_curve_is_cut_to_its_first_points() -> None:
+    losses = ProbeValue(ok=True, kind="list", value=list(range(MAX_CURVE + 5)))
+    assert _curves_of(losses=losses)["losses"] == tuple(float(v) for v in range(MAX_CURVE))
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        ProbeValue(ok=False, kind="list", value=[1.0, 2.0]),  # the probe failed
+        ProbeValue(ok=True, kind="float", value=1.0),  # one number, not a curve
+        ProbeValue(ok=True, kind="dict", value=[1.0]),  # not a sequence kind
+        ProbeValue(ok=True, kind="list", value=[1.0, True]),  # a bool is no loss
+        ProbeValue(ok=True, kind="list", value=[1.0, "2"]),  # nor is text
+        ProbeValue(ok=True, kind="ndarray", value=3.0),  # not a flat list
+    ],
+)
+def test_anything_but_a_list_of_numbers_draws_no_curve(probe: ProbeValue) -> None:
+    good = ProbeValue(ok=True, kind="list", value=[2.0, 1.0])
+    assert _curves_of(losses=probe, other=good) == {"other": (2.0, 1.0)}
+    assert _curves_of() == {}  # nothing recorded at all
+
+
+def test_an_if_on_a_whole_array_gets_element_wise_advice() -> None:
+    message = "The truth value of an array with more than one element is ambiguous."
+    advice = describe_error(ErrorInfo("ValueError", message, line=3), DATA)
+    assert "`np.maximum(0, z)` instead of `if z < 0`" in advice
+    other = describe_error(ErrorInfo("TypeError", message, line=3), DATA)
+    assert "np.maximum" not in other
