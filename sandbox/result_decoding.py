@@ -59,12 +59,13 @@ def decode_details(raw: bytes, limits: Limits, *, policy: bool) -> Details:
     anything that is not one well-formed result frame."""
     result = _one_frame(raw)
     status = _status(result.get("status"), policy=policy)
-    stdout = _text(result.get("stdout", ""), limits.output_bytes)
-    stdout = stdout.encode("utf-8", "replace")[: limits.output_bytes].decode("utf-8", "replace")
+    sent = _text(result.get("stdout", ""), limits.output_bytes + 1)
+    stdout = sent.encode("utf-8", "replace")[: limits.output_bytes].decode("utf-8", "replace")
     return Details(
         status=status,
         stdout=stdout,
-        stdout_truncated=_flag(result.get("stdout_truncated", False)),
+        # Cut here (a child that ignored the cap) is truncated whatever the child claims.
+        stdout_truncated=_flag(result.get("stdout_truncated", False)) or stdout != sent,
         error=_error(result.get("error")),
         probes=_probes(result.get("probes", {}), limits),
         cpu_ms=_number(result.get("cpu_ms")),

@@ -231,3 +231,10 @@ def test_every_tagged_non_finite_float_comes_back() -> None:
     ).value
     assert math.isnan(value[0]) and value[1] == math.inf and value[2] == -math.inf
     assert value[3] == {"$float": "1"}
+
+
+def test_stdout_cut_here_is_marked_truncated_whatever_the_child_claims() -> None:
+    over = decode({**HONEST, "stdout": "x" * (LIMITS.output_bytes + 10)})
+    assert over.stdout == "x" * LIMITS.output_bytes and over.stdout_truncated is True
+    at_cap = decode({**HONEST, "stdout": "x" * LIMITS.output_bytes})
+    assert at_cap.stdout_truncated is False  # an honest child's capped output is left alone
