@@ -9,6 +9,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from sandbox.ast_lock import AST_LOCK
+
 # An opening fence: ``` plus an optional language tag on the same line.
 _FENCE_OPEN = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*$", re.MULTILINE)
 _FENCE_CLOSE = re.compile(r"^[ \t]*```[ \t]*$", re.MULTILINE)
@@ -86,7 +88,8 @@ def _unfenced(text: str) -> Extraction:
 def _not_python(code: str, subject: str) -> str | None:
     """Why `code` doesn't parse as Python, in the sender's terms; None when it does."""
     try:
-        ast.parse(code)
+        with AST_LOCK:  # the grader compiles on worker threads meanwhile (see ast_lock)
+            ast.parse(code)
     except SyntaxError as exc:
         where = f"line {exc.lineno}: {exc.msg}" if exc.lineno else exc.msg
         line = (exc.text or "").strip()
