@@ -5,6 +5,6 @@ connects to it; tests act as members and read back what the bot sent.
 """
 
 from tests.discord_emulator.emulator import DiscordEmulator
-from tests.discord_emulator.state import InteractionRecord, Json
+from tests.discord_emulator.state import Guild, InteractionRecord, Json
 
-__all__ = ["DiscordEmulator", "InteractionRecord", "Json"]
+__all__ = ["DiscordEmulator", "Guild", "InteractionRecord", "Json"]

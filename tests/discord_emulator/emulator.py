@@ -9,7 +9,7 @@ from aiohttp import web
 from tests.discord_emulator import interactions, payloads
 from tests.discord_emulator.gateway import Gateway, strip_content
 from tests.discord_emulator.rest import RestApi
-from tests.discord_emulator.state import EmulatorState, InteractionRecord, Json
+from tests.discord_emulator.state import EmulatorState, Guild, InteractionRecord, Json
 
 DEFAULT_WAIT_S = 30.0  # a bound on waiting for the bot, so a broken bot fails, not hangs
 
@@ -63,9 +63,24 @@ class DiscordEmulator:
     def other_channel_id(self) -> int:
         return self.state.channel_ids[1]
 
-    def add_member(self, name: str) -> Json:
+    async def add_guild(self, *, shard: int | None = None, shard_count: int = 2) -> Guild:
+        """Another server with the bot in it: its own channels, bot role and members. Its id
+        puts it on `shard` of `shard_count` (default: the other shard than the default
+        guild's); a connected shard that owns it gets its GUILD_CREATE, as on a join."""
+        if shard is None:
+            shard = ((self.guild_id >> 22) + 1) % shard_count
+        guild_id = self.state.ids.next()
+        while (guild_id >> 22) % shard_count != shard:
+            guild_id += 1 << 22  # the shard is in the id's timestamp bits, above bit 22
+        guild = self.state.new_guild(guild_id)
+        await self.gateway.dispatch_guild_create(guild)
+        return guild
+
+    def add_member(self, name: str, guild: Guild | None = None) -> Json:
+        """A new user, a member of `guild` (default: the default guild)."""
         user = payloads.user(self.state.ids.next(), name)
         self.state.users[int(user["id"])] = user
+        (guild or self.state.guild).member_ids.add(int(user["id"]))
         return user
 
     def remove_member(self, user: Json) -> None:
@@ -79,63 +94,68 @@ class DiscordEmulator:
         *,
         position: int | None = None,
         managed_by: Json | None = None,
+        guild: Guild | None = None,
     ) -> int:
         """A guild role; announced with GUILD_ROLE_CREATE when the bot is already connected.
         `managed_by` (a bot user) makes it the managed role of another bot's integration."""
+        guild = guild or self.state.guild
         role_id = self.state.ids.next()
         role = payloads.role(
             role_id,
             name,
             permissions,
-            len(self.state.roles) + 1 if position is None else position,
+            len(guild.roles) + 1 if position is None else position,
             bot_id=None if managed_by is None else managed_by["id"],
         )
-        self.state.roles.append(role)
-        await self.gateway.dispatch(
-            "GUILD_ROLE_CREATE", {"guild_id": str(self.guild_id), "role": role}
-        )
+        guild.roles.append(role)
+        await self.gateway.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role})
         return role_id
 
-    def role(self, role_id: int) -> Json:
+    def role(self, role_id: int, guild: Guild | None = None) -> Json:
         """A role as an option value: `slash(..., role=emulator.role(role_id))`; the guild's
         id is @everyone."""
-        if role_id == self.guild_id:
-            return self.state.everyone_role()
-        if role_id == int(self.state.bot_role["id"]):
-            return self.state.bot_role
-        return next(r for r in self.state.roles if int(r["id"]) == role_id)
+        guild = guild or self.state.guild
+        if role_id == guild.id:
+            return self.state.everyone_role(guild)
+        if role_id == int(guild.bot_role["id"]):
+            return guild.bot_role
+        return next(r for r in guild.roles if int(r["id"]) == role_id)
 
     @property
     def bot_role_id(self) -> int:
         return int(self.state.bot_role["id"])
 
     async def change_bot_role(
-        self, *, position: int | None = None, permissions: int | None = None
+        self,
+        *,
+        position: int | None = None,
+        permissions: int | None = None,
+        guild: Guild | None = None,
     ) -> None:
         """A server admin moves the bot's role or changes what it may do. `permissions` are
         also what @everyone keeps, so that the bot has exactly them."""
-        role = self.state.bot_role
+        guild = guild or self.state.guild
+        role = guild.bot_role
         if position is not None:
             role["position"] = position
         if permissions is not None:
-            role["permissions"] = self.state.everyone_permissions = str(permissions)
+            role["permissions"] = guild.everyone_permissions = str(permissions)
             await self.gateway.dispatch(
                 "GUILD_ROLE_UPDATE",
-                {"guild_id": str(self.guild_id), "role": self.state.everyone_role()},
+                {"guild_id": str(guild.id), "role": self.state.everyone_role(guild)},
             )
-        await self.gateway.dispatch(
-            "GUILD_ROLE_UPDATE", {"guild_id": str(self.guild_id), "role": role}
-        )
+        await self.gateway.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role})
 
     def channel(self, channel_id: int) -> Json:
-        """A channel of the guild as an option value."""
+        """A channel of any guild as an option value."""
         return self.state.text_channel(channel_id)
 
     async def create_thread(self, creator: Json, parent_id: int, name: str) -> int:
         """A member starts a public thread in a channel; messages can then go to its id."""
         thread_id = self.state.ids.next()
         self.state.threads[thread_id] = parent_id
-        payload = payloads.thread(thread_id, parent_id, self.guild_id, creator["id"], name)
+        guild = self.state.guild_of_channel(parent_id) or self.state.guild
+        payload = payloads.thread(thread_id, parent_id, guild.id, creator["id"], name)
         await self.gateway.dispatch("THREAD_CREATE", payload)
         return thread_id
 
@@ -149,10 +169,19 @@ class DiscordEmulator:
 
     # -- acting as members ----------------------------------------------------------------------
 
-    async def send_message(self, author: Json, content: str, channel_id: int | None = None) -> Json:
-        channel_id = channel_id or self.lesson_channel_id
+    async def send_message(
+        self,
+        author: Json,
+        content: str,
+        channel_id: int | None = None,
+        guild: Guild | None = None,
+    ) -> Json:
+        """A message in a guild channel: `channel_id`, or `guild`'s (default: the default
+        guild's) lesson channel."""
+        channel_id = channel_id or (guild or self.state.guild).lesson_channel_id
+        in_guild = self.state.guild_of_channel(channel_id) or self.state.guild
         message = payloads.message(
-            self.state.ids.next(), channel_id, author, content, guild_id=self.guild_id
+            self.state.ids.next(), channel_id, author, content, guild_id=in_guild.id
         )
         message["member"] = _partial_member()
         self.state.messages[int(message["id"])] = message
@@ -191,13 +220,17 @@ class DiscordEmulator:
         permissions: str | None = None,
         roles: list[int] | None = None,
         dm: bool = False,
+        guild: Guild | None = None,
         **options: Any,
     ) -> InteractionRecord:
         """`permissions` (a bit string) and `roles` are the invoking member's in this channel;
-        `dm` uses the command in the member's DM with the bot instead."""
-        data = interactions.command_data(self.state, path, options, dm=dm)
+        `guild` (default: the default guild) is where, in its lesson channel unless
+        `channel_id`; `dm` uses the command in the member's DM with the bot instead."""
+        guild = guild or self.state.guild_of_channel(channel_id or 0) or self.state.guild
+        data = interactions.command_data(self.state, path, options, dm=dm, guild=guild)
         if dm:
             channel_id = self.state.dm_channel(int(author["id"]))
+        channel_id = channel_id or guild.lesson_channel_id
         return await self._interact(
             interactions.APPLICATION_COMMAND,
             author,
@@ -208,11 +241,20 @@ class DiscordEmulator:
         )
 
     async def autocomplete(
-        self, author: Json, path: str, option: str, typed: str, **options: Any
+        self,
+        author: Json,
+        path: str,
+        option: str,
+        typed: str,
+        *,
+        guild: Guild | None = None,
+        **options: Any,
     ) -> InteractionRecord:
-        data = interactions.command_data(self.state, path, {**options, option: typed})
+        guild = guild or self.state.guild
+        data = interactions.command_data(self.state, path, {**options, option: typed}, guild=guild)
+        focused = interactions.focus(data, option)
         return await self._interact(
-            interactions.AUTOCOMPLETE, author, interactions.focus(data, option), None
+            interactions.AUTOCOMPLETE, author, focused, guild.lesson_channel_id
         )
 
     async def click(self, author: Json, message: Json, custom_id: str) -> InteractionRecord:

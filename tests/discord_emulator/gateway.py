@@ -4,7 +4,8 @@ The exchange is the minimum discord.py needs: HELLO (op 10), IDENTIFY (op 2) ans
 READY and GUILD_CREATE, heartbeats (op 1) answered by acks (op 11), then dispatches (op 0).
 
 Shards as Discord routes them: a connection identifies as shard [id, count]; a guild's
-events go to the shard `(guild_id >> 22) % count`, and direct messages to shard 0.
+READY entry, GUILD_CREATE and events go to the shard `(guild_id >> 22) % count` only, and
+direct messages to shard 0.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.discord_emulator import payloads
-from tests.discord_emulator.state import MESSAGE_CONTENT_INTENT, EmulatorState
+from tests.discord_emulator.state import MESSAGE_CONTENT_INTENT, EmulatorState, Guild
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +76,13 @@ class Gateway:
 
     async def _members_chunk(self, ws: web.WebSocketResponse, request: dict[str, Any]) -> None:
         """Members by id, as Discord answers without the members intent: only ids, and only
-        members still in the server."""
+        members of that server (still in it)."""
         wanted = [int(i) for i in request.get("user_ids") or []]
+        guild = self.state.guild_by_id(int(request["guild_id"]))
         members = [
             payloads.member(self.state.users[user_id])
             for user_id in wanted
-            if user_id in self.state.users and user_id not in self.state.departed
+            if self.state.is_member(guild, user_id)
         ]
         chunk = {
             "guild_id": request["guild_id"],
@@ -107,11 +109,11 @@ class Gateway:
         self.identified_shards.append((shard_id, count))
         self._sockets.append(ws)
         state = self.state
-        owns_guild = self._serves(ws, state.guild_id)
+        owned = [guild for guild in state.guilds if self._serves(ws, guild.id)]
         ready = {
             "v": 10,
             "user": state.bot_user,
-            "guilds": [{"id": str(state.guild_id), "unavailable": True}] if owns_guild else [],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in owned],
             "session_id": f"emulated-session-{shard_id}-of-{count}",
             "shard": [shard_id, count],
             "resume_gateway_url": self.url,
@@ -120,8 +122,8 @@ class Gateway:
             "relationships": [],
         }
         await self._dispatch_to(ws, "READY", ready)
-        if owns_guild:
-            await self._dispatch_to(ws, "GUILD_CREATE", state.guild_payload())
+        for guild in owned:
+            await self._dispatch_to(ws, "GUILD_CREATE", state.guild_payload(guild))
         await state.notify()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -131,6 +133,12 @@ class Gateway:
         for ws in list(self._sockets):
             if self._serves(ws, int(guild_id) if guild_id is not None else None):
                 await self._dispatch_to(ws, event, data)
+
+    async def dispatch_guild_create(self, guild: Guild) -> None:
+        """A guild the bot joined while connected: GUILD_CREATE to its shard only."""
+        for ws in list(self._sockets):
+            if self._serves(ws, guild.id):
+                await self._dispatch_to(ws, "GUILD_CREATE", self.state.guild_payload(guild))
 
     def _serves(self, ws: web.WebSocketResponse, guild_id: int | None) -> bool:
         shard_id, count = self._shard_of.get(ws, (0, 1))

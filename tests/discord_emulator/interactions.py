@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.discord_emulator import payloads
-from tests.discord_emulator.state import EmulatorState, Json
+from tests.discord_emulator.state import EmulatorState, Guild, Json
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN, USER = 1, 2, 3, 4, 5, 6
@@ -45,24 +45,32 @@ def base(
             "authorizing_integration_owners": {"0": "0"},
             "context": 1,
         }
+    guild = state.guild_of_channel(channel_id) or state.guild
     return payload | {
-        "guild_id": str(state.guild_id),
+        "guild_id": str(guild.id),
         "channel": state.text_channel(channel_id),
         "member": payloads.member(
             author, permissions=permissions or payloads.EVERYONE_PERMISSIONS, roles=roles
         ),
         "guild_locale": "en-US",
-        "authorizing_integration_owners": {"0": str(state.guild_id)},
+        "authorizing_integration_owners": {"0": str(guild.id)},
         "context": 0,
     }
 
 
 def command_data(
-    state: EmulatorState, path: str, options: dict[str, Any], *, dm: bool = False
+    state: EmulatorState,
+    path: str,
+    options: dict[str, Any],
+    *,
+    dm: bool = False,
+    guild: Guild | None = None,
 ) -> Json:
-    """`path` is how a member types it: "lesson show" is subcommand `show` of `/lesson`."""
+    """`path` is how a member types it: "lesson show" is subcommand `show` of `/lesson`;
+    used in `guild` (default: the default guild) unless `dm`."""
     name, *subcommands = path.split()
-    command = _registered(state, name, dm=dm)
+    guild = guild or state.guild
+    command = _registered(state, name, dm=dm, guild=guild)
     leaf: list[Json] = [_option(state, key, value) for key, value in options.items()]
     for sub in reversed(subcommands):
         kind = SUB_COMMAND if sub == subcommands[-1] else SUB_COMMAND_GROUP
@@ -75,7 +83,7 @@ def command_data(
         kind = _object_kind(value)
         if kind == USER:
             resolved.setdefault("users", {})[value["id"]] = value
-            if int(value["id"]) not in state.departed:
+            if state.is_member(guild, int(value["id"])):
                 resolved.setdefault("members", {})[value["id"]] = _resolved_member()
         elif kind == ROLE:
             resolved.setdefault("roles", {})[value["id"]] = value
@@ -112,9 +120,9 @@ def _filled(component: Json, values: dict[str, str]) -> Json:
     return {"type": component["type"], "custom_id": component["custom_id"], "value": value}
 
 
-def _registered(state: EmulatorState, name: str, *, dm: bool = False) -> Json:
+def _registered(state: EmulatorState, name: str, *, dm: bool, guild: Guild) -> Json:
     # In DMs Discord offers only global commands that allow the bot-DM context (1).
-    in_guild = [] if dm else state.guild_commands.get(state.guild_id, [])
+    in_guild = [] if dm else state.guild_commands.get(guild.id, [])
     commands = [*in_guild, *state.global_commands]
     for command in commands:
         if command["name"] != name:

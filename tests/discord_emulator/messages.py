@@ -18,12 +18,13 @@ def create(
     *,
     reference: int | None = None,
 ) -> Json:
+    guild = state.guild_of_channel(channel_id)
     message = payloads.message(
         state.ids.next(),
         channel_id,
         state.bot_user,
         body.get("content") or "",
-        guild_id=state.guild_id if channel_id in [*state.channel_ids, *state.threads] else None,
+        guild_id=None if guild is None else guild.id,
         embeds=body.get("embeds"),
         components=body.get("components"),
         reference=reference,

@@ -199,11 +199,12 @@ class RestApi:
 
     async def add_member_role(self, request: web.Request) -> web.Response:
         info = request.match_info
-        if int(info["role_id"]) not in [int(r["id"]) for r in self.state.roles]:
+        guild = self.state.guild_by_id(int(info["guild_id"]))
+        if int(info["role_id"]) not in [int(r["id"]) for r in guild.roles]:
             return error(404, "Unknown Role", 10011)
         # Discord's rule: Manage Roles, and only roles below the bot's top role.
-        can_manage = self.state.bot_permissions() & MANAGE_ROLES
-        if not can_manage or not self.state.bot_outranks(int(info["role_id"])):
+        can_manage = self.state.bot_permissions(guild) & MANAGE_ROLES
+        if not can_manage or not self.state.bot_outranks(int(info["role_id"]), guild):
             return missing_permissions()
         self.state.member_roles.append((int(info["user_id"]), int(info["role_id"])))
         return no_content()

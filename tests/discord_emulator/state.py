@@ -1,4 +1,5 @@
-"""What the emulated Discord knows: one application, one guild, users, messages, commands.
+"""What the emulated Discord knows: one application, its guilds (one by default, more with
+`add_guild`), users, messages, commands.
 
 Payloads are plain dicts shaped like Discord's API v10, with only the fields discord.py 2.7
 reads (see `payloads.py`). Every change wakes `changed`, so tests can wait for what the bot
@@ -60,26 +61,36 @@ class InteractionRecord:
         return next((c["data"]["choices"] for c in self.callbacks if c["type"] == 8), None)
 
 
+@dataclass
+class Guild:
+    """One server the bot is in: its channels ("lessons", "general"), roles and members."""
+
+    id: int
+    channel_ids: list[int]
+    bot_role: Json  # the managed role Discord created when the bot joined: its top role
+    channel_names: list[str] = field(default_factory=lambda: ["lessons", "general"])
+    roles: list[Json] = field(default_factory=list)  # besides @everyone and the bot's role
+    everyone_permissions: str = payloads.EVERYONE_PERMISSIONS
+    member_ids: set[int] = field(default_factory=set)  # who joined it (the owner is in all)
+
+    @property
+    def lesson_channel_id(self) -> int:
+        return self.channel_ids[0]
+
+    @property
+    def other_channel_id(self) -> int:
+        return self.channel_ids[1]
+
+
 class EmulatorState:
     def __init__(self) -> None:
         self.ids = Snowflakes()
         self.application_id = self.ids.next()
         self.bot_user = payloads.user(self.application_id, "Gradient Tutor", bot=True)
         self.owner = payloads.user(self.ids.next(), "server-owner")
-        self.guild_id = self.ids.next()
-        self.channel_ids = [self.ids.next(), self.ids.next()]
-        self.channel_names = ["lessons", "general"]
         self.users: dict[int, Json] = {self.owner_id: self.owner}
-        self.roles: list[Json] = []  # besides @everyone and the bot's own role
-        self.everyone_permissions = payloads.EVERYONE_PERMISSIONS
-        # The managed role Discord created when the bot joined: its top role.
-        self.bot_role = payloads.role(
-            self.ids.next(),
-            "Gradient Tutor",
-            payloads.EVERYONE_PERMISSIONS,
-            BOT_ROLE_POSITION,
-            bot_id=self.bot_user["id"],
-        )
+        self.guilds: list[Guild] = []  # the first is the default guild
+        self.guild = self.new_guild(self.ids.next())
         self.dm_channels: dict[int, int] = {}  # user id -> their DM channel with the bot
         self.bot_denied: dict[int, int] = {}  # channel -> permissions a moderator denied the bot
         self.dms_closed: set[int] = set()  # users who accept no DMs from the bot
@@ -99,6 +110,61 @@ class EmulatorState:
         self.identified_intents: int | None = None
         self.changed = asyncio.Condition()
 
+    def new_guild(self, guild_id: int) -> Guild:
+        channel_ids = [self.ids.next(), self.ids.next()]
+        bot_role = payloads.role(
+            self.ids.next(),
+            "Gradient Tutor",
+            payloads.EVERYONE_PERMISSIONS,
+            BOT_ROLE_POSITION,
+            bot_id=self.bot_user["id"],
+        )
+        guild = Guild(guild_id, channel_ids, bot_role, member_ids={self.owner_id})
+        self.guilds.append(guild)
+        return guild
+
+    # The default guild's fields, as the single-guild emulator named them.
+
+    @property
+    def guild_id(self) -> int:
+        return self.guild.id
+
+    @property
+    def channel_ids(self) -> list[int]:
+        return self.guild.channel_ids
+
+    @property
+    def roles(self) -> list[Json]:
+        return self.guild.roles
+
+    @property
+    def bot_role(self) -> Json:
+        return self.guild.bot_role
+
+    @property
+    def everyone_permissions(self) -> str:
+        return self.guild.everyone_permissions
+
+    @everyone_permissions.setter
+    def everyone_permissions(self, value: str) -> None:
+        self.guild.everyone_permissions = value
+
+    def guild_by_id(self, guild_id: int) -> Guild:
+        return next(g for g in self.guilds if g.id == guild_id)
+
+    def guild_of_channel(self, channel_id: int) -> Guild | None:
+        """The guild a channel or thread is in; None for a DM."""
+        channel_id = self.threads.get(channel_id, channel_id)
+        return next((g for g in self.guilds if channel_id in g.channel_ids), None)
+
+    def is_member(self, guild: Guild, user_id: int) -> bool:
+        """Members the tests added to the default guild without naming one are in it."""
+        if user_id in self.departed or user_id not in self.users:
+            return False
+        if user_id in guild.member_ids:
+            return True
+        return guild is self.guild and not any(user_id in g.member_ids for g in self.guilds)
+
     @property
     def owner_id(self) -> int:
         return int(self.owner["id"])
@@ -110,37 +176,44 @@ class EmulatorState:
         )
 
     def text_channel(self, channel_id: int) -> Json:
-        position = self.channel_ids.index(channel_id)
+        guild = self.guild_of_channel(channel_id)
+        if guild is None:
+            raise KeyError(f"no guild has channel {channel_id}")
+        position = guild.channel_ids.index(channel_id)
         denied = self.bot_denied.get(channel_id)
         overwrites = [payloads.member_overwrite(self.bot_user["id"], denied)] if denied else []
-        name = self.channel_names[position]
-        return payloads.text_channel(channel_id, name, self.guild_id, position, overwrites)
+        name = guild.channel_names[position]
+        return payloads.text_channel(channel_id, name, guild.id, position, overwrites)
 
-    def guild_payload(self) -> Json:
-        channels = [self.text_channel(channel_id) for channel_id in self.channel_ids]
+    def guild_payload(self, guild: Guild | None = None) -> Json:
+        guild = guild or self.guild
+        channels = [self.text_channel(channel_id) for channel_id in guild.channel_ids]
         return payloads.guild(
-            self.guild_id,
+            guild.id,
             owner_id=self.owner_id,
             channels=channels,
             members=[
-                payloads.member(self.bot_user, roles=[int(self.bot_role["id"])]),
+                payloads.member(self.bot_user, roles=[int(guild.bot_role["id"])]),
                 payloads.member(self.owner),
             ],
-            roles=[self.bot_role, *self.roles],
-            everyone_permissions=self.everyone_permissions,
+            roles=[guild.bot_role, *guild.roles],
+            everyone_permissions=guild.everyone_permissions,
         )
 
-    def everyone_role(self) -> Json:
-        return payloads.role(self.guild_id, "@everyone", self.everyone_permissions, 0)
+    def everyone_role(self, guild: Guild | None = None) -> Json:
+        guild = guild or self.guild
+        return payloads.role(guild.id, "@everyone", guild.everyone_permissions, 0)
 
-    def bot_permissions(self) -> int:
+    def bot_permissions(self, guild: Guild | None = None) -> int:
         """The bot's server-wide permissions: @everyone's and its own role's."""
-        return int(self.everyone_permissions) | int(self.bot_role["permissions"])
+        guild = guild or self.guild
+        return int(guild.everyone_permissions) | int(guild.bot_role["permissions"])
 
-    def bot_outranks(self, role_id: int) -> bool:
+    def bot_outranks(self, role_id: int, guild: Guild | None = None) -> bool:
         """Whether the bot's top role sits above `role_id`, as Discord requires to give it."""
-        role = next((r for r in self.roles if int(r["id"]) == role_id), None)
-        return role is not None and role["position"] < self.bot_role["position"]
+        guild = guild or self.guild
+        role = next((r for r in guild.roles if int(r["id"]) == role_id), None)
+        return role is not None and role["position"] < guild.bot_role["position"]
 
     def dm_channel(self, user_id: int) -> int:
         return self.dm_channels.setdefault(user_id, self.ids.next())
