@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,7 +37,7 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     try:
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         # The first statement that reads the file: a file that is not SQLite fails here.
-        await db.execute("PRAGMA journal_mode = WAL")
+        await _switch_to_wal(db)
         # FULL: a committed attempt survives power loss, not only a crash of the bot.
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
@@ -46,6 +47,21 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
             raise CannotOpen(path, _reason(error)) from error
         raise
     return db
+
+
+async def _switch_to_wal(db: aiosqlite.Connection) -> None:
+    """Two processes opening a new file at once can both try to switch it to WAL, and
+    SQLite then answers "database is locked" without waiting on the busy timeout: retry,
+    within that same timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.05)
 
 
 def _create_and_try(path: str) -> None:
