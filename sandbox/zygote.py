@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import heapq  # noqa: F401  - statistics.mode imports it lazily, and a confined child can't
 import json
 import os
 import random
