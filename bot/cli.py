@@ -1,4 +1,9 @@
-"""`python -m bot`: subcommands are discovered from `bot.commands`, one module each."""
+"""`python -m bot`: subcommands are discovered from `bot.commands`, one module each.
+
+A subcommand module may define `prepare()`: it runs before the arguments are parsed and
+before the settings (pydantic, the largest import) are loaded, for work that can overlap
+the rest of start-up on another core (`sandbox` starts its zygote there).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import bot.commands
-from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 _NAME_LINE = re.compile(r'^NAME = "([a-z-]+)"$', re.MULTILINE)
 
@@ -88,8 +96,22 @@ def _default_command(modules: Sequence[ModuleType], settings: Settings) -> str |
     return None
 
 
+def _prepare(modules: Sequence[ModuleType], argv: Sequence[str]) -> None:
+    """Run the `prepare()` of the one subcommand `argv` names, if it has one; not for a
+    help request, which would have nothing to overlap."""
+    wanted = _named_command(argv)
+    if wanted is None or "-h" in argv or "--help" in argv:
+        return
+    for module in modules:
+        if wanted == module.NAME and hasattr(module, "prepare"):
+            module.prepare()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     modules = _command_modules(argv)
+    _prepare(modules, sys.argv[1:] if argv is None else argv)
+    from bot.settings import Settings, SettingsError  # after prepare(): see the docstring
+
     parser = build_parser(modules)
     args = parser.parse_args(argv)
     try:

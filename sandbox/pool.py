@@ -28,7 +28,14 @@ from sandbox.messages import describe
 from sandbox.protocol import encode_frame
 from sandbox.result import ErrorInfo, RunResult, Status
 from sandbox.validation import validate_code
-from sandbox.zygote_client import LayerReport, SandboxUnavailable, ZygoteClient, spawn_zygote
+from sandbox.zygote_client import (
+    LayerReport,
+    SandboxUnavailable,
+    ZygoteClient,
+    spawn_zygote,
+    wait_exited,
+)
+from sandbox.zygote_launch import LaunchedZygote
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,10 @@ class Sandbox:
         workers: int | None = None,
         limits: Limits | None = None,
         options: SandboxOptions | None = None,
+        launched: LaunchedZygote | None = None,
     ) -> None:
+        """`launched`: a zygote started earlier with `launch_zygote()`, still importing
+        (a command line starts it first thing); the first start configures it."""
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.limits = limits or Limits()
         self.options = options or SandboxOptions()
@@ -62,6 +72,7 @@ class Sandbox:
         self._waiting = 0
         self._ids = itertools.count(1)
         self._zygote: ZygoteClient | None = None
+        self._launched = launched
         self._starting = asyncio.Lock()
         self._closed = False
 
@@ -84,6 +95,12 @@ class Sandbox:
 
     async def close(self) -> None:
         self._closed = True
+        if self._launched is not None:  # started early, never configured: it exits on EOF
+            launched, self._launched = self._launched, None
+            launched.control.close()
+            if not await wait_exited(launched.process, timeout=5):
+                launched.process.kill()
+                await wait_exited(launched.process, timeout=None)
         if self._zygote is not None:
             await self._zygote.stop()
             self._zygote = None
@@ -187,7 +204,8 @@ class Sandbox:
 
         layers = self.options.layers if self.options.layers is not None else os_layers.LAYER_NAMES
         config = {"spare": self.workers, "policy": self.options.policy, "layers": sorted(layers)}
-        zygote = await spawn_zygote(config)
+        launched, self._launched = self._launched, None
+        zygote = await spawn_zygote(config, launched)
         allowed = self.options.allow_missing_layers
         problems = [] if allowed is None else refusals(zygote.layers, allowed)
         if problems:

@@ -6,7 +6,9 @@ children forked and waiting; for each run it hands one child's pipe ends to the 
 enforces the wall-clock timeout with SIGKILL and reports how the child exited. It never
 sees a job or a result, so no learner's data can be inherited by a later child.
 
-Run as: python -I -c "...; from sandbox.zygote import main; main()" CONFIG_JSON CONTROL_FD
+Run as: python -I -c "...; from sandbox.zygote import main; main()" CONTROL_FD
+(see sandbox.zygote_launch). Its configuration is the first message on the control socket:
+the process can be started, and import NumPy and the sandbox, before the pool knows it.
 """
 
 from __future__ import annotations
@@ -293,11 +295,14 @@ def _reap(pid: int) -> int:
 
 
 def main() -> None:
-    config = Config.from_json(sys.argv[1])
-    control = socket.socket(fileno=int(sys.argv[2]))
+    control = socket.socket(fileno=int(sys.argv[1]))
     # Terminal signals are for the bot; the zygote dies with it instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    raw = control.recv(65536)
+    if not raw:
+        return  # the pool went away before it configured us
+    config = Config.from_json(raw.decode())
     # Nothing is read from or written to the standard streams: point them at /dev/null.
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)

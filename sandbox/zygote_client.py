@@ -1,7 +1,8 @@
-"""The pool's side of one zygote process: start it, ask it for children, hear them exit.
+"""The pool's side of one zygote process: configure it, ask it for children, hear them exit.
 
 The control channel is a SOCK_SEQPACKET unix socket: one small JSON message per packet,
-and each started child's two pipe ends travel with its message as SCM_RIGHTS.
+and each started child's two pipe ends travel with its message as SCM_RIGHTS. The first
+message is the zygote's configuration; it answers with a hello once it is ready.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ import json
 import logging
 import os
 import socket
-import sys
+import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from sandbox.zygote_launch import LaunchedZygote, launch_zygote
 
 log = logging.getLogger(__name__)
 
-_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
-# Variables the zygote may inherit: nothing of the bot. OpenBLAS core settings stay because
-# some CPUs compute wrong results without them.
-_PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL", "TZ")
 _START_TIMEOUT_S = 60.0
 _PACKET = 65536
 
@@ -48,7 +46,7 @@ class ChildPipes:
 
 class ZygoteClient:
     def __init__(
-        self, process: asyncio.subprocess.Process, control: socket.socket, layers: list[LayerReport]
+        self, process: subprocess.Popen[bytes], control: socket.socket, layers: list[LayerReport]
     ) -> None:
         self.process = process
         self.control = control
@@ -60,7 +58,7 @@ class ZygoteClient:
 
     @property
     def alive(self) -> bool:
-        return self._open and self.process.returncode is None
+        return self._open and self.process.poll() is None
 
     def begin(
         self, run_id: int, timeout_s: float
@@ -140,56 +138,35 @@ class ZygoteClient:
     async def stop(self) -> None:
         self._close("the sandbox is closing")
         self.control.close()  # the zygote sees end of file, kills its children and exits
-        try:
-            await asyncio.wait_for(self.process.wait(), timeout=5)
-        except TimeoutError:
+        if not await wait_exited(self.process, timeout=5):
             self.process.kill()
-            await self.process.wait()
+            await wait_exited(self.process, timeout=None)
 
     def kill(self) -> None:
-        if self.process.returncode is None:
+        if self.process.poll() is None:
             self.process.kill()
 
 
-async def spawn_zygote(config: dict[str, Any]) -> ZygoteClient:
-    """Start a zygote with a fresh exec and a scrubbed environment; wait for its hello."""
-    env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
-    env.update(
-        PATH="/usr/bin:/bin",
-        OPENBLAS_NUM_THREADS="1",
-        OMP_NUM_THREADS="1",
-        MKL_NUM_THREADS="1",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    bootstrap = (
-        f"import sys; sys.path.insert(0, {_PROJECT_ROOT!r}); "
-        "from sandbox.zygote import main; main()"
-    )
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", "-c", bootstrap, json.dumps(config), str(theirs.fileno()),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            pass_fds=(theirs.fileno(),),
-            env=env,
-            cwd="/",
-            start_new_session=True,  # Ctrl-C in the bot's terminal is for the bot
-        )  # fmt: skip
-    finally:
-        theirs.close()
+async def spawn_zygote(
+    config: dict[str, Any], launched: LaunchedZygote | None = None
+) -> ZygoteClient:
+    """Configure a zygote (started now, or already by `launch_zygote`) and wait for its hello."""
+    if launched is None:
+        launched = launch_zygote()
+    process, ours = launched.process, launched.control
     ours.setblocking(False)
     loop = asyncio.get_running_loop()
     try:
+        await loop.sock_sendall(ours, json.dumps(config).encode())
         data = await asyncio.wait_for(loop.sock_recv(ours, _PACKET), timeout=_START_TIMEOUT_S)
         hello = json.loads(data) if data else None
     except (TimeoutError, ValueError, OSError) as exc:
         hello = None
         log.error("the sandbox process did not start: %r", exc)
     if not isinstance(hello, dict) or hello.get("op") != "hello":
-        if process.returncode is None:
+        if process.poll() is None:
             process.kill()
-        await process.wait()
+        await wait_exited(process, timeout=None)
         ours.close()
         raise SandboxUnavailable("the sandbox process did not start (see the log above)")
     layers = [LayerReport(str(x["name"]), bool(x["active"]), str(x["detail"]),
@@ -199,6 +176,18 @@ async def spawn_zygote(config: dict[str, Any]) -> ZygoteClient:
         if not layer.active and layer.detail != "disabled by configuration":
             log.warning("sandbox OS layer %s is not active: %s", layer.name, layer.detail)
     return ZygoteClient(process, ours, layers)
+
+
+async def wait_exited(process: subprocess.Popen[bytes], timeout: float | None) -> bool:
+    """Wait without blocking the loop until the process has exited (and is reaped); False
+    if it still runs after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    while process.poll() is None:
+        if deadline is not None and loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.001)
+    return True
 
 
 def _close_fds(fds: list[int]) -> None:

@@ -72,3 +72,49 @@ def test_help_without_a_subcommand_still_lists_every_one(tmp_path: Path) -> None
     ).stdout
     for name in ("check-lessons", "doctor", "grade", "lessons", "local", "run", "sandbox"):
         assert name in shown
+
+
+# Runs `python -m bot ARGS` with launch_zygote wrapped, recording which of the slow imports
+# had happened when the sandbox command started its zygote.
+_LAUNCH_PROBE = """
+import json, runpy, sys
+import sandbox.zygote_launch as launch
+out = sys.argv.pop(1)
+real, seen = launch.launch_zygote, []
+def spy():
+    seen.append(sorted(m for m in ("pydantic", "bot.settings", "asyncio") if m in sys.modules))
+    return real()
+launch.launch_zygote = spy
+try:
+    runpy.run_module("bot", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+finally:
+    with open(out, "w") as f:
+        json.dump(seen, f)
+"""
+
+
+def _launches(tmp_path: Path, *args: str) -> list[list[str]]:
+    out = tmp_path / "launches.json"
+    subprocess.run(
+        [sys.executable, "-c", _LAUNCH_PROBE, str(out), "--env-file", str(tmp_path / "none.env"),
+         *args],
+        cwd=ROOT, capture_output=True, timeout=120, check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    launches: list[list[str]] = json.loads(out.read_text())
+    return launches
+
+
+def test_the_sandbox_command_starts_its_zygote_before_the_settings_load(tmp_path: Path) -> None:
+    code = tmp_path / "hello.py"
+    code.write_text("print(6 * 7)\n")
+    # Once, and before pydantic, the settings and the pool's asyncio: the zygote imports
+    # NumPy on the other core while this process imports those.
+    assert _launches(tmp_path, "sandbox", str(code)) == [[]]
+
+
+def test_a_help_request_starts_no_zygote(tmp_path: Path) -> None:
+    assert _launches(tmp_path, "sandbox", "--help") == []
+    assert _launches(tmp_path, "lessons") == []

@@ -1,16 +1,25 @@
-"""`python -m bot sandbox FILE...`: run files in the sandbox, with no lesson attached."""
+"""`python -m bot sandbox FILE...`: run files in the sandbox, with no lesson attached.
+
+`prepare()` starts the zygote process before the command line loads its settings, so it
+imports NumPy and the sandbox on the other core meanwhile; the pool configures it with
+the settings' worker count once they are read. The pool itself (asyncio) is imported
+only after that, in `run`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from bot.code_extraction import extract_from_file
 from bot.commands._inputs import InputError, read_inputs
-from sandbox import ErrorInfo, Limits, RunResult, Sandbox, Status
+from sandbox.zygote_launch import LaunchedZygote, launch_zygote
+
+if TYPE_CHECKING:
+    from sandbox import Limits, RunResult
 
 NAME = "sandbox"
 HELP = "run code files in the sandbox (plain code or a message with a ```python block; - is stdin)"
@@ -23,7 +32,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--memory", type=int, default=None, metavar="MB", help="memory per run")
 
 
+_launched: list[LaunchedZygote] = []  # started by prepare(), handed to the pool by run()
+
+
+def prepare() -> None:
+    _launched.append(launch_zygote())
+
+
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from sandbox import Limits, Status
+
     settings = args.settings
     timeout = args.timeout if args.timeout is not None else settings.sandbox_timeout_s
     memory = args.memory if args.memory is not None else settings.sandbox_memory_mb
@@ -43,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int) -> list[RunResult]:
-    async with Sandbox(workers=workers, limits=limits) as sandbox:
+    import asyncio
+
+    from sandbox import ErrorInfo, RunResult, Sandbox, Status
+
+    launched = _launched.pop() if _launched else None
+    async with Sandbox(workers=workers, limits=limits, launched=launched) as sandbox:
 
         async def one(text: str) -> RunResult:
             extraction = extract_from_file(text)
@@ -73,6 +98,8 @@ def _as_json(name: str, result: RunResult) -> str:
 
 
 def _as_text(name: str, result: RunResult) -> str:
+    from sandbox import Status
+
     lines = [f"== {name}: {result.status.value} ({result.wall_ms:.1f} ms)"]
     if result.stdout:
         lines.append(result.stdout.rstrip("\n"))
