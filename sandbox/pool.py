@@ -156,12 +156,15 @@ class Sandbox:
         try:
             zygote = await self._ensure_zygote()
             started, exited = zygote.begin(run_id, limits.timeout_s)
-            pipes = await asyncio.wait_for(started, timeout=_HANDOVER_S)
-            job_fd, result_fd, pipes = pipes.job_fd, pipes.result_fd, None
-            raw = await asyncio.wait_for(
-                exchange(job_fd, result_fd, encode_frame(job)), timeout=limits.timeout_s + _GRACE_S
-            )
-            exit_info = await asyncio.wait_for(exited, timeout=_GRACE_S)
+            # One deadline, moved on per phase: no task or timer per await, as wait_for makes.
+            loop = asyncio.get_running_loop()
+            async with asyncio.timeout(_HANDOVER_S) as deadline:
+                pipes = await started
+                job_fd, result_fd, pipes = pipes.job_fd, pipes.result_fd, None
+                deadline.reschedule(loop.time() + limits.timeout_s + _GRACE_S)
+                raw = await exchange(job_fd, result_fd, encode_frame(job))
+                deadline.reschedule(loop.time() + _GRACE_S)
+                exit_info = await exited
         except (TimeoutError, SandboxUnavailable, OSError) as exc:
             log.error("sandbox run %d failed outside the child (%r); restarting", run_id, exc)
             if zygote is not None:
