@@ -15,6 +15,7 @@ name gets the same compile-time checks as any other (`x.__class__ += ...` is ref
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Any
 
 from RestrictedPython.transformer import IOPERATOR_TO_STR, RestrictingNodeTransformer
@@ -24,7 +25,23 @@ INPLACE_ITEM = "_inplace_item_"
 INPLACE_ATTR = "_inplace_attr_"
 
 
+# Node class -> the name of its visitor method, interned (see LearnerTransformer.visit).
+_VISITOR_NAMES: dict[type[ast.AST], str] = {}
+
+
 class LearnerTransformer(RestrictingNodeTransformer):
+    def visit(self, node: ast.AST) -> Any:
+        """ast.NodeVisitor's dispatch, unchanged: `visit_<class name>` if there is one,
+        else `generic_visit` (which RestrictedPython makes a refusal). Only the name is
+        built once per node class and interned: the stock one builds a new string per
+        node, which CPython's attribute cache (keyed on the string's identity) never hits,
+        so every node walked the class hierarchy and rewrote a cache entry."""
+        cls = type(node)
+        name = _VISITOR_NAMES.get(cls)
+        if name is None:
+            name = _VISITOR_NAMES[cls] = sys.intern("visit_" + cls.__name__)
+        return getattr(self, name, self.generic_visit)(node)
+
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         target = node.target
         read: ast.expr

@@ -36,7 +36,9 @@ import numpy.ma  # np.median imports it lazily, and a confined child can't
 from sandbox import os_layers
 from sandbox.child import execute_job
 from sandbox.facades import Facade, build_facades
-from sandbox.protocol import crash_result, encode_frame, read_frame, write_all
+from sandbox.job import make_job
+from sandbox.limits import Limits
+from sandbox.protocol import HEADER, crash_result, decode_body, encode_frame, read_frame, write_all
 
 _PR_SET_PDEATHSIG = 1
 _WRAPPER_FAILED = 70
@@ -45,6 +47,7 @@ _WRAPPER_FAILED = 70
 # token in the wrapper's stack. Left out: 0, 1 (an uncaught exception), 70 and 120
 # (Python's own codes for a failing exit).
 _EXIT_TOKENS = tuple(sorted(set(range(2, 256)) - {_WRAPPER_FAILED, 120}))
+_WARM_UP_RUNS = 10  # more than the 8 calls after which CPython 3.11 quickens a function
 _WARM_UP = """
 import numpy as np
 import math, random, statistics
@@ -281,6 +284,20 @@ class Zygote:
             _reap(child.pid)
 
 
+def warm_up(facades: Mapping[str, Facade]) -> None:
+    """Run a child's trusted steps in trusted code before forking: every lazy import
+    happens here (a confined child can't import), and each step runs often enough to be
+    quickened. CPython 3.11 rewrites a function's bytecode into its specialised form on
+    its 8th call; a child running code the zygote never quickened writes to those code
+    objects, so it copies their pages, and runs them unspecialised."""
+    preset = {"data": np.linspace(0.0, 1.0, 4), "rate": 0.1, "label": "warm-up"}
+    probes = {"w": "w", "loss": "mse(y, w * x)"}
+    frame = encode_frame(make_job(_WARM_UP, preset, probes, Limits(output_lines=50)))
+    for _ in range(_WARM_UP_RUNS):
+        result = execute_job(decode_body(frame[HEADER.size :]), facades, policy=True)
+        encode_frame({"result": result})
+
+
 def reseed_random_generators() -> None:
     """Every generator a run can reach without a seed of its own starts from fresh kernel
     randomness, so no run shares (or can predict) another's numbers: Python's `random` and
@@ -333,13 +350,7 @@ def main() -> None:
     # With a PID namespace this returns in a new process, PID 1 of it; this one only waits.
     os_layers.prepare_zygote(config.layers)
     zygote = Zygote(config, control, devnull)
-    # Warm every lazy import and code path once, in trusted code, before forking.
-    execute_job(
-        {"code": _WARM_UP, "limits": {"output_bytes": 4096, "output_lines": 50,
-                                      "probe_bytes": 4096}, "probes": {"w": "w"}},
-        zygote.facades,
-        policy=True,
-    )  # fmt: skip
+    warm_up(zygote.facades)
     # A probe child applies and checks every layer, as each run's child will.
     statuses = os_layers.probe(config.layers)
     zygote.expected_active = frozenset(s.name for s in statuses if s.active)
