@@ -14,12 +14,17 @@ and much less in the CPU one):
 - pool side, after: reading the frame back into a RunResult
 - the whole run through a warm Sandbox, and its marginal CPU per run (parent, zygote and
   children, from rusage), for comparison with the sum of the steps.
+
+The faults column is minor page faults: in a forked child, nearly every one is a page of
+the zygote's memory copied because the child wrote to it (copy-on-write), and on this kind
+of machine each costs some microseconds, so it counts where a fresh child's time goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -27,6 +32,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,52 +65,73 @@ LIMITS = Limits()
 CODE, PROBES = bench_sandbox.SOLUTION, bench_sandbox.PROBES
 
 
-def measure(step: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """Median wall and CPU milliseconds of `step()`."""
+Timing = tuple[float, float, float | None]  # median wall ms, CPU ms, minor faults
+
+
+def measure(step: Callable[[], Any], runs: int) -> Timing:
+    """Median wall and CPU milliseconds of `step()` in this warm process (no faults)."""
     walls, cpus = [], []
     for _ in range(runs):
         wall, cpu = time.perf_counter(), time.process_time()
         step()
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
-    return statistics.median(walls), statistics.median(cpus)
+    return statistics.median(walls), statistics.median(cpus), None
 
 
-def in_children(step: Callable[[], None], runs: int) -> tuple[float, float]:
-    """Median wall and CPU ms of `step()` run in a fresh forked child each time (for what
-    only a child may do: apply the layers); each child reports through a pipe."""
-    walls, cpus = [], []
+def in_children(step: Callable[[], None], runs: int) -> Timing:
+    """Median wall and CPU ms and minor faults of `step()` run in a fresh forked child each
+    time (for what only a child may do: apply the layers); each child reports through a
+    pipe. The step runs before seccomp, or ends with it: getrusage is not allowed after."""
+    walls, cpus, faults = [], [], []
     for _ in range(runs):
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
             try:
                 wall, cpu = time.perf_counter(), time.process_time()
+                before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 step()
                 took = [(time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000]
+                with contextlib.suppress(PermissionError):
+                    took.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
                 os.write(write, json.dumps(took).encode())
             finally:
                 os._exit(0)
         os.close(write)
-        wall_ms, cpu_ms = json.loads(os.read(read, 4096))
+        wall_ms, cpu_ms, *fault_count = json.loads(os.read(read, 4096))
         os.close(read)
         os.waitpid(pid, 0)
         walls.append(wall_ms)
         cpus.append(cpu_ms)
-    return statistics.median(walls), statistics.median(cpus)
+        faults += fault_count
+    return (
+        statistics.median(walls),
+        statistics.median(cpus),
+        statistics.median(faults) if faults else None,
+    )
 
 
-def fork_and_reap() -> None:
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os._exit(0)
-    os.waitpid(pid, 0)
+def fork_and_reap(runs: int) -> Timing:
+    """Fork a child that exits at once, and reap it: CPU of both, the child's faults."""
+    walls, cpus, faults = [], [], []
+    for _ in range(runs):
+        before = _cpu()
+        began = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            os._exit(0)
+        _, _, usage = os.wait4(pid, 0)
+        walls.append((time.perf_counter() - began) * 1000)
+        cpus.append((_cpu() - before) * 1000)
+        faults.append(usage.ru_minflt)
+    return statistics.median(walls), statistics.median(cpus), statistics.median(faults)
 
 
-def full_children(job: dict[str, Any], facades: Any, runs: int) -> tuple[float, float]:
+def full_children(job: dict[str, Any], facades: Any, runs: int) -> Timing:
     """Fork, a child that runs the job and writes its frame, reap: wall, and CPU of parent
     and child together (rusage), page faults of the fresh child included."""
-    walls, cpus = [], []
+    walls, cpus, faults = [], [], []
     frame = encode_frame(job)
     for _ in range(runs):
         before = _cpu()
@@ -121,10 +148,11 @@ def full_children(job: dict[str, Any], facades: Any, runs: int) -> tuple[float, 
         while os.read(read, 65536):
             pass
         os.close(read)
-        os.waitpid(pid, 0)
+        _, _, usage = os.wait4(pid, 0)
         walls.append((time.perf_counter() - began) * 1000)
         cpus.append((_cpu() - before) * 1000)
-    return statistics.median(walls), statistics.median(cpus)
+        faults.append(usage.ru_minflt)
+    return statistics.median(walls), statistics.median(cpus), statistics.median(faults)
 
 
 def _cpu() -> float:
@@ -133,7 +161,7 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def steps(runs: int) -> list[tuple[str, tuple[float, float]]]:
+def steps(runs: int) -> list[tuple[str, Timing]]:
     preset = bench_sandbox.lesson_data()
     facades = build_facades()
     job = make_job(CODE, preset, PROBES, LIMITS)
@@ -168,7 +196,7 @@ def steps(runs: int) -> list[tuple[str, tuple[float, float]]]:
         ("pool: job + preset encoding",
          measure(lambda: make_job(CODE, preset, PROBES, LIMITS), runs)),
         ("pool: job frame (JSON)", measure(lambda: encode_frame(job), runs)),
-        ("zygote: fork + reap a child", measure(fork_and_reap, runs)),
+        ("zygote: fork + reap a child", fork_and_reap(runs)),
         ("  the same, the child running a job", full_children(job, facades, runs)),
         ("child: apply the OS layers", in_children(layers, max(20, runs // 5))),
         ("child: reseed the generators", measure(reseed_random_generators, runs)),
@@ -183,36 +211,64 @@ def steps(runs: int) -> list[tuple[str, tuple[float, float]]]:
     ]  # fmt: skip
 
 
-async def whole_run(runs: int) -> tuple[float, float, float, float]:
-    """p50 wall of one run through a warm pool, and marginal CPU per run from rusage
-    (two sessions of different length, so start-up cancels out)."""
+@dataclass(frozen=True)
+class WholeRun:
+    p50_ms: float
+    p99_ms: float
+    pool_cpu_ms: float  # per run, this process
+    zygote_cpu_ms: float
+    children_cpu_ms: float
+    zygote_faults: float  # minor faults per run
+    children_faults: float
+
+
+def _zygote_pid(launcher_pid: int) -> int:
+    """The zygote itself: with a PID namespace, the process the pool started only waits
+    for it, its one child."""
+    with open(f"/proc/{launcher_pid}/task/{launcher_pid}/children") as children:
+        found = children.read().split()
+    return int(found[0]) if len(found) == 1 else launcher_pid
+
+
+def _proc_usage(pid: int) -> tuple[float, float, float, float]:
+    """(own CPU ms, reaped children's CPU ms, own minor faults, children's) from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    minflt, cminflt = int(fields[7]), int(fields[8])
+    own = (int(fields[11]) + int(fields[12])) * tick
+    children = (int(fields[13]) + int(fields[14])) * tick
+    return own, children, minflt, cminflt
+
+
+async def whole_run(runs: int) -> WholeRun:
+    """p50 wall of one run through a warm pool, and per run: CPU of this process, of the
+    zygote and of its children, and their minor faults (deltas over `runs` runs)."""
     preset = bench_sandbox.lesson_data()
-
-    async def session(count: int) -> tuple[list[float], float, float]:
+    walls = []
+    async with Sandbox(workers=2, limits=LIMITS) as sandbox:
+        for _ in range(20):  # warm: the children pre-forked, the zygote's loop quickened
+            await sandbox.run(CODE, preset=preset, probes=PROBES)
+        assert sandbox._zygote is not None
+        zygote = _zygote_pid(sandbox._zygote.process.pid)
         own = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-        before = own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
-        walls = []
-        async with Sandbox(workers=2, limits=LIMITS) as sandbox:
-            for _ in range(count):
-                began = time.perf_counter()
-                await sandbox.run(CODE, preset=preset, probes=PROBES)
-                walls.append((time.perf_counter() - began) * 1000)
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (
-            walls,
-            own.ru_utime + own.ru_stime - before[0],
-            kids.ru_utime + kids.ru_stime - before[1],
-        )
-
-    _, parent_short, kids_short = await session(10)
-    walls, parent_long, kids_long = await session(10 + runs)
-    return (
-        statistics.median(walls),
-        bench_sandbox.percentile(walls, 99),
-        (parent_long - parent_short) / runs * 1000,
-        (kids_long - kids_short) / runs * 1000,
+        before = _proc_usage(zygote)
+        for _ in range(runs):
+            began = time.perf_counter()
+            await sandbox.run(CODE, preset=preset, probes=PROBES)
+            walls.append((time.perf_counter() - began) * 1000)
+        after = _proc_usage(zygote)
+        done = resource.getrusage(resource.RUSAGE_SELF)
+    per_run = [(b - a) / runs for a, b in zip(before, after, strict=True)]
+    pool = (done.ru_utime + done.ru_stime - own.ru_utime - own.ru_stime) * 1000 / runs
+    return WholeRun(
+        p50_ms=statistics.median(walls),
+        p99_ms=bench_sandbox.percentile(walls, 99),
+        pool_cpu_ms=pool,
+        zygote_cpu_ms=per_run[0],
+        children_cpu_ms=per_run[1],
+        zygote_faults=per_run[2],
+        children_faults=per_run[3],
     )
 
 
@@ -223,15 +279,22 @@ def main() -> None:
     one, five, _ = os.getloadavg()
     print(f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores")
     found = steps(args.runs)
-    print(f"{'step':34}{'wall ms':>9}{'CPU ms':>9}")
-    for name, (wall, cpu) in found:
-        print(f"{name:34}{wall:9.3f}{cpu:9.3f}")
-    print(f"{'sum of the steps':34}{sum(w for _, (w, _) in found):9.3f}"
-          f"{sum(c for _, (_, c) in found):9.3f}")  # fmt: skip
-    p50, p99, parent, kids = asyncio.run(whole_run(args.runs))
-    print(f"whole run through a warm pool: p50 {p50:.2f} ms, p99 {p99:.2f} ms; CPU per run "
-          f"{parent + kids:.2f} ms: the pool (this process) {parent:.2f} ms, the zygote and "
-          f"the child {kids:.2f} ms")  # fmt: skip
+    print(f"{'step':36}{'wall ms':>9}{'CPU ms':>9}{'faults':>8}")
+    for name, (wall, cpu, faults) in found:
+        shown = "" if faults is None else f"{faults:.0f}"
+        print(f"{name:36}{wall:9.3f}{cpu:9.3f}{shown:>8}")
+    steps_only = [timing for name, timing in found if not name.startswith(" ")]
+    print(f"{'sum of the steps':36}{sum(t[0] for t in steps_only):9.3f}"
+          f"{sum(t[1] for t in steps_only):9.3f}")  # fmt: skip
+    whole = asyncio.run(whole_run(args.runs))
+    total = whole.pool_cpu_ms + whole.zygote_cpu_ms + whole.children_cpu_ms
+    print(f"whole run through a warm pool: p50 {whole.p50_ms:.2f} ms, p99 {whole.p99_ms:.2f} ms")
+    print(
+        f"  CPU per run {total:.2f} ms: the pool (this process) {whole.pool_cpu_ms:.2f}, "
+        f"the zygote {whole.zygote_cpu_ms:.2f}, the child {whole.children_cpu_ms:.2f}"
+    )
+    print(f"  minor faults per run: the zygote {whole.zygote_faults:.0f}, "
+          f"the child {whole.children_faults:.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":
