@@ -1,6 +1,6 @@
 """The loss plot under a training lesson's verdict.
 
-A verdict decorator (see `bot.discord_app.verdicts`): the picture is drawn off the event
+A verdict decorator (see `bot.discord_app.events`): the picture is drawn off the event
 loop by a `Plotter` this cog owns, attached as `loss.png` and shown as the embed's image.
 Lessons that do not train, and runs that did not finish, get no picture.
 """

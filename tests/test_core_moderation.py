@@ -169,7 +169,7 @@ async def test_lesson_channels_add_remove_and_moderator_role(core: TutorCore) ->
     assert config.lesson_channels == ("10", "11")
     assert config.is_lesson_channel(11) and config.is_lesson_channel(99, parent_id=10)
     assert not config.is_lesson_channel(5)
-    assert await core.scope_settings("guild:1") == {LESSON_CHANNELS: ["10", "11"]}
+    assert await core.configs.raw("guild:1") == {LESSON_CHANNELS: ["10", "11"]}
     assert await configs.remove_lesson_channel("guild:1", 10, actor=MOD)
     assert await configs.remove_lesson_channel("guild:1", 11, actor=MOD)
     assert not await configs.remove_lesson_channel("guild:1", 11, actor=MOD)

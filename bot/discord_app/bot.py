@@ -18,16 +18,14 @@ from discord.ext import commands
 
 import cogs
 from bot.discord_app.buttons import DYNAMIC_ITEMS
-from bot.discord_app.cooldown import SubmissionCooldown
+from bot.discord_app.client import ButtonAction, PressHandler
+from bot.discord_app.events import VerdictDecorator
 from bot.discord_app.tree import TutorTree
-from bot.discord_app.verdicts import VerdictDecorator
 from bot.settings import Settings
 from bot.shards import describe_shards
 
 if TYPE_CHECKING:
     from bot.core import TutorCore
-    from bot.store import Store
-    from sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +62,7 @@ class TutorBot(commands.Bot):
         *,
         settings: Settings,
         core: TutorCore | None,
-        store: Store | None = None,
-        sandbox: Sandbox | None = None,
         intents: discord.Intents | None = None,
-        submission_cooldown_s: float | None = None,  # default: the SUBMISSION_COOLDOWN setting
         sync_dev_guild: bool = True,
         **options: Any,
     ) -> None:
@@ -82,28 +77,20 @@ class TutorBot(commands.Bot):
         )
         self.settings = settings
         self._core = core
-        self.store = store
-        self.sandbox = sandbox
-        if submission_cooldown_s is None:
-            submission_cooldown_s = settings.submission_cooldown_s
-        self.cooldown = SubmissionCooldown(submission_cooldown_s)
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
-        self.closing = False  # set on shutdown: running gradings finish, no new ones start
         # Stamped on in-memory prompts' buttons, so presses from before a restart are known.
         self.session = secrets.token_hex(4)
-        # Cogs may add pictures to verdicts (see bot.discord_app.verdicts).
+        # Cogs may add pictures to verdicts (see bot.discord_app.events).
         self.verdict_decorators: list[VerdictDecorator] = []
+        # The features owning the lesson and verdict buttons register here (buttons.py).
+        self.button_actions: dict[ButtonAction, PressHandler] = {}
 
     @property
     def core(self) -> TutorCore:
         if self._core is None:
             raise RuntimeError("this bot was built without a tutor core (command sync only)")
         return self._core
-
-    @property
-    def sandbox_saturated(self) -> bool:
-        return bool(self.sandbox is not None and self.sandbox.saturated)
 
     @property
     def holds_shard_zero(self) -> bool:
@@ -146,7 +133,8 @@ class TutorBot(commands.Bot):
         return await task
 
     async def close(self) -> None:
-        self.closing = True
+        if self._core is not None:
+            self._core.stop_admitting()  # running gradings finish, no new ones start
         if self._gradings:
             log.info("waiting for %d running grading(s) to finish", len(self._gradings))
             loop = asyncio.get_running_loop()

@@ -74,11 +74,10 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
             sandbox,
             load_course(),
             solution_after_failures=settings.solution_after_failures,
+            submission_cooldown_s=settings.submission_cooldown_s,
         )
         log.info("starting with %s, %s", describe(url, path), describe_shards(settings))
-        async with bot_class(settings)(
-            settings=settings, core=core, store=store, sandbox=sandbox, **bot_options
-        ) as bot:
+        async with bot_class(settings)(settings=settings, core=core, **bot_options) as bot:
             yield bot
 
 

@@ -4,7 +4,7 @@ discord.py keeps an open modal in memory under its custom id and forgets it afte
 answer. With one custom id per lesson, two learners with the same lesson's form open would
 share one object, and the first answer would close it for the other; a form left open across
 a restart would be dropped. So discord.py only sends the form (`open_submit_form`); every
-answer is read from the interaction itself (`form_answer`) by `cogs/submit_form.py`.
+answer is read from the interaction itself (`form_answer`) by `form.py`.
 """
 
 from __future__ import annotations

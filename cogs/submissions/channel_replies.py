@@ -16,8 +16,8 @@ import logging
 
 import discord
 
-from bot.discord_app.reply_index import ReplyIndex
-from bot.discord_app.verdicts import VerdictReply
+from cogs.submissions.reply_index import ReplyIndex
+from cogs.submissions.verdicts import VerdictReply
 
 log = logging.getLogger(__name__)
 

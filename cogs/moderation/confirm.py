@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 
+from bot.discord_app.client import tutor_client
 from bot.discord_app.errors import explain
 from bot.discord_app.prompts import PromptView
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import TutorBot
 
 CONFIRM_TIMEOUT_S = 60.0
 NOT_YOURS = "Only the moderator who asked can answer this."
@@ -69,7 +67,7 @@ class ConfirmView(PromptView):
 
 
 async def ask_to_confirm(interaction: discord.Interaction, question: str, action: Action) -> None:
-    session = cast("TutorBot", interaction.client).session
+    session = tutor_client(interaction).session
     view = ConfirmView(session, interaction.user.id, action)
     view.origin = interaction
     await interaction.response.send_message(question, view=view, ephemeral=True)

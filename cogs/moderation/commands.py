@@ -3,7 +3,7 @@
 Every command checks the member is a moderator (Manage Server or the configured moderator
 role) in `interaction_check`; resets and unlocks ask for confirmation and are audited with
 who asked. Answers are private. `/tutor config ...` is the per-guild settings, carried out
-by `bot.discord_app.tutor_settings`.
+by `cogs.settings.actions` (Discord gives the `/tutor` group one owner: this cog).
 """
 
 from __future__ import annotations
@@ -20,20 +20,20 @@ from discord.ext import commands
 from bot.core import Learner, guild_scope
 from bot.core.export import UsernameLookup, export_file_name
 from bot.core.scope_config import MAX_SOLUTION_AFTER_FAILURES
-from bot.discord_app import tutor_settings
 from bot.discord_app.bot import TutorBot
-from bot.discord_app.confirm import ask_to_confirm
-from bot.discord_app.export_file import ExportTooLarge, export_file
 from bot.discord_app.moderators import (
     MODERATOR_DEFAULT_PERMISSIONS,
     actor_of,
     ensure_moderator,
 )
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.audit import audit_embed
-from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
 from bot.discord_app.rendering.text import truncate
 from bot.plots import Plotter, funnel_bars
+from cogs.moderation.audit_rendering import audit_embed
+from cogs.moderation.confirm import ask_to_confirm
+from cogs.moderation.export_file import ExportTooLarge, export_file
+from cogs.moderation.rendering import funnel_embed, learner_embed
+from cogs.settings import actions as tutor_settings
 from lessons import Lesson
 
 LESSON_OPTION = "A lesson: its number or id"
@@ -69,18 +69,17 @@ class ModerationCog(
     @app_commands.command(description="A learner's progress, recent attempts and last code")
     @app_commands.describe(member="The learner")
     async def learner(self, interaction: discord.Interaction, member: MemberOrUser) -> None:
-        moderation = self.bot.core.moderation
-        report = await moderation.learner_report(self._scope(interaction), str(member.id))
+        report = await self.bot.core.learner_report(self._scope(interaction), str(member.id))
         if report is None:
             await interaction.response.send_message(
                 f"{member.mention} has not used the course in this server yet.", ephemeral=True
             )
             return
-        embed = learner_embed(report, member.mention, len(self.bot.core.course))
+        embed = learner_embed(report, member.mention, len(self.bot.core.lessons))
         files = []
         last = report.last_code
         if last is not None:
-            lesson = self.bot.core.course.find(last.lesson_id)  # None: since removed
+            lesson = self.bot.core.find_lesson(last.lesson_id)  # None: since removed
             where = f"lesson-{lesson.number}" if lesson is not None else last.lesson_id
             name = f"last-code-{where}-attempt-{last.id}.py"
             files.append(discord.File(io.BytesIO(last.code.encode()), filename=name))
@@ -91,8 +90,8 @@ class ModerationCog(
     async def reset(
         self, interaction: discord.Interaction, member: MemberOrUser, lesson: str | None = None
     ) -> None:
-        scope, moderation = self._scope(interaction), self.bot.core.moderation
-        plan = await moderation.reset_plan(scope, str(member.id), lesson)  # refuses typos
+        scope, core = self._scope(interaction), self.bot.core
+        plan = await core.reset_plan(scope, str(member.id), lesson)  # refuses typos
         target = plan.lesson
         what = f"lesson {target.number} ({target.title})" if target else "all progress"
         if not plan.anything:  # nothing to confirm, and nothing for the audit log
@@ -110,7 +109,7 @@ class ModerationCog(
         )
 
         async def do_reset(confirmed: discord.Interaction) -> str:
-            changed = await moderation.reset(
+            changed = await core.reset(
                 scope,
                 str(member.id),
                 None if target is None else target.id,
@@ -132,12 +131,12 @@ class ModerationCog(
     async def unlock(
         self, interaction: discord.Interaction, member: MemberOrUser, lesson: str
     ) -> None:
-        scope, moderation = self._scope(interaction), self.bot.core.moderation
-        target = moderation.lesson(lesson)
+        scope, core = self._scope(interaction), self.bot.core
+        target = core.lesson_named(lesson)
         learner = Learner(scope, str(member.id), member.display_name)
 
         async def do_unlock(confirmed: discord.Interaction) -> str:
-            outcome = await moderation.unlock(learner, target.id, actor=actor_of(confirmed.user))
+            outcome = await core.unlock(learner, target.id, actor=actor_of(confirmed.user))
             if not outcome.changed:
                 return f"Lesson {target.number} was already unlocked for {member.mention}."
             return f"Done: lesson {target.number} is open for {member.mention}. Logged."
@@ -153,9 +152,7 @@ class ModerationCog(
         await interaction.response.defer(thinking=True, ephemeral=True)
         scope = self._scope(interaction)
         assert interaction.guild is not None
-        text = await self.bot.core.moderation.export_csv(
-            scope, username_lookup(self.bot, interaction.guild)
-        )
+        text = await self.bot.core.export_csv(scope, username_lookup(self.bot, interaction.guild))
         name = export_file_name(interaction.guild.name, time.time())
         try:
             # Off the event loop: a large server's CSV is megabytes to encode and maybe gzip.
@@ -175,7 +172,7 @@ class ModerationCog(
     @app_commands.command(description="The course funnel: reached, passed, stuck per lesson")
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        funnel = await self.bot.core.moderation.funnel(self._scope(interaction))
+        funnel = await self.bot.core.funnel(self._scope(interaction))
         png = await self.plotter.render(funnel_bars(funnel))
         await interaction.edit_original_response(
             embed=funnel_embed(funnel, FUNNEL_IMAGE),
@@ -184,8 +181,8 @@ class ModerationCog(
 
     @app_commands.command(description="Recent moderator actions: resets, unlocks, settings")
     async def audit(self, interaction: discord.Interaction) -> None:
-        entries = await self.bot.core.moderation.audit_log(self._scope(interaction), AUDIT_LINES)
-        embed = audit_embed(entries, self.bot.core.course)
+        entries = await self.bot.core.audit_log(self._scope(interaction), AUDIT_LINES)
+        embed = audit_embed(entries, self.bot.core.find_lesson)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # /tutor config ...
@@ -254,7 +251,7 @@ class ModerationCog(
                 name=truncate(f"{lesson.number}. {lesson.title}", limits.CHOICE_NAME),
                 value=lesson.id,
             )
-            for lesson in self.bot.core.course
+            for lesson in self.bot.core.lessons
             if typed in f"{lesson.number}. {lesson.title}".lower() or typed in lesson.id
         ]
         return choices[: limits.AUTOCOMPLETE_CHOICES]
@@ -290,7 +287,3 @@ def lessons_phrase(lessons: list[Lesson]) -> str:
     if len(numbers) == 1:
         return f"Lesson {numbers[0]}"
     return f"Lessons {', '.join(numbers[:-1])} and {numbers[-1]}"
-
-
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(ModerationCog(bot))

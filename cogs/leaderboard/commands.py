@@ -13,8 +13,8 @@ from discord.ext import commands
 
 from bot.core import guild_scope
 from bot.discord_app.bot import TutorBot
-from bot.discord_app.leaderboard_pager import LeaderboardPager
 from bot.discord_app.moderators import MODERATOR_DEFAULT_PERMISSIONS, ensure_moderator
+from cogs.leaderboard.pager import LeaderboardPager
 
 
 class LeaderboardCog(commands.Cog):
@@ -28,7 +28,7 @@ class LeaderboardCog(commands.Cog):
     async def leaderboard(self, interaction: discord.Interaction, public: bool = False) -> None:
         await ensure_moderator(interaction)
         assert interaction.guild is not None  # ensure_moderator refuses DMs
-        titles = {lesson.id: f"{lesson.number}. {lesson.title}" for lesson in self.bot.core.course}
+        titles = {lesson.id: f"{lesson.number}. {lesson.title}" for lesson in self.bot.core.lessons}
         scope, owner = guild_scope(interaction.guild.id), interaction.user.id
         pager = LeaderboardPager(self.bot.session, self.bot.core, scope, owner, titles)
         embed = await pager.first_page()
@@ -37,7 +37,3 @@ class LeaderboardCog(commands.Cog):
             return
         pager.origin = interaction
         await interaction.response.send_message(embed=embed, view=pager, ephemeral=not public)
-
-
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(LeaderboardCog(bot))

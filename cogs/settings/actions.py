@@ -6,26 +6,21 @@ with the settings as they now are.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 import discord
 
 from bot.core import ScopeConfig, SettingRefused, guild_scope
 from bot.core.scope_config import ANNOUNCEMENT_CHANNEL, COMPLETION_ROLE, MODERATOR_ROLE
+from bot.discord_app.client import TutorClient, tutor_client
 from bot.discord_app.moderators import actor_of
-from bot.discord_app.rendering.moderation import DeliveryProblems, config_embed
-from bot.discord_app.role_rules import announcement_problem, completion_role_problem, role_refusal
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import TutorBot
+from cogs.settings.rendering import DeliveryProblems, config_embed
+from cogs.settings.role_rules import announcement_problem, completion_role_problem, role_refusal
 
 ROLE_SETTINGS = {"moderator": MODERATOR_ROLE, "completion": COMPLETION_ROLE}
 
 
-def _context(interaction: discord.Interaction) -> tuple[TutorBot, str, str]:
+def _context(interaction: discord.Interaction) -> tuple[TutorClient, str, str]:
     assert interaction.guild is not None  # the commands are guild-only and checked
-    bot = cast("TutorBot", interaction.client)
-    return bot, guild_scope(interaction.guild.id), actor_of(interaction.user)
+    return tutor_client(interaction), guild_scope(interaction.guild.id), actor_of(interaction.user)
 
 
 async def show(interaction: discord.Interaction, note: str | None = None) -> None:
@@ -53,7 +48,7 @@ def delivery_problems(guild: discord.Guild, config: ScopeConfig) -> DeliveryProb
 
 async def add_channel(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
     bot, scope, actor = _context(interaction)
-    added = await bot.core.configs.add_lesson_channel(scope, channel.id, actor=actor)
+    added = await bot.core.add_lesson_channel(scope, channel.id, actor=actor)
     note = (
         f"{channel.mention} is now a lesson channel: code posted elsewhere is not graded."
         if added
@@ -64,7 +59,7 @@ async def add_channel(interaction: discord.Interaction, channel: discord.TextCha
 
 async def remove_channel(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
     bot, scope, actor = _context(interaction)
-    removed = await bot.core.configs.remove_lesson_channel(scope, channel.id, actor=actor)
+    removed = await bot.core.remove_lesson_channel(scope, channel.id, actor=actor)
     note = (
         f"{channel.mention} is no longer a lesson channel."
         if removed
@@ -78,7 +73,7 @@ async def set_role(interaction: discord.Interaction, which: str, role: discord.R
     refusal = None if role is None else role_refusal(which, role)
     if refusal is not None:
         raise SettingRefused(refusal)  # the tree's error handler answers, privately
-    await bot.core.configs.set_role_or_channel(
+    await bot.core.set_role_or_channel(
         scope, ROLE_SETTINGS[which], None if role is None else role.id, actor=actor
     )
     note = f"{which.title()} role {'cleared' if role is None else 'set'}."
@@ -93,7 +88,7 @@ async def set_announcements(
     interaction: discord.Interaction, channel: discord.TextChannel | None
 ) -> None:
     bot, scope, actor = _context(interaction)
-    await bot.core.configs.set_role_or_channel(
+    await bot.core.set_role_or_channel(
         scope, ANNOUNCEMENT_CHANNEL, None if channel is None else channel.id, actor=actor
     )
     note = "Completions are not announced." if channel is None else "Completions are announced."
@@ -106,5 +101,5 @@ async def set_announcements(
 
 async def set_solution_policy(interaction: discord.Interaction, after_failures: int | None) -> None:
     bot, scope, actor = _context(interaction)
-    await bot.core.configs.set_solution_policy(scope, after_failures, actor=actor)
+    await bot.core.set_solution_policy(scope, after_failures, actor=actor)
     await show(interaction, "Solution policy saved.")

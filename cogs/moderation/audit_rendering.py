@@ -24,7 +24,9 @@ from bot.core.scope_config import (
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.text import truncate
 from bot.store import AuditEntry
-from lessons import Course
+from lessons import Lesson
+
+LessonFinder = Callable[[str], Lesson | None]  # by id; None for a lesson since removed
 
 # How `ScopeConfigs` words a change in the log: "<key> = <json>" or "<key> removed".
 _SET = re.compile(r"^(?P<key>\w+) = (?P<value>.*)$", re.DOTALL)
@@ -55,8 +57,8 @@ _PROBLEMS = {
 }
 
 
-def audit_embed(entries: list[AuditEntry], course: Course) -> discord.Embed:
-    lines = [audit_line(entry, course) for entry in entries]
+def audit_embed(entries: list[AuditEntry], find: LessonFinder) -> discord.Embed:
+    lines = [audit_line(entry, find) for entry in entries]
     return discord.Embed(
         title="🗒️ Audit log",
         colour=discord.Colour.dark_grey(),
@@ -66,14 +68,14 @@ def audit_embed(entries: list[AuditEntry], course: Course) -> discord.Embed:
     )
 
 
-def audit_line(entry: AuditEntry, course: Course) -> str:
+def audit_line(entry: AuditEntry, find: LessonFinder) -> str:
     when = f"<t:{int(entry.created_at)}:f>"
     if entry.action == "config":
         return f"{when} · {config_change(entry.detail)} · by {actor(entry.actor)}"
     what = f"**{entry.action}**"
     if entry.user_id:
         what += f" <@{entry.user_id}>"
-    what += f" · {lesson_name(entry.lesson_id, course)}" if entry.lesson_id else " · all lessons"
+    what += f" · {lesson_name(entry.lesson_id, find)}" if entry.lesson_id else " · all lessons"
     detail = f" · {entry.detail}" if entry.detail else ""
     return f"{when} · {what}{detail} · by {actor(entry.actor)}"
 
@@ -110,8 +112,8 @@ def actor(stored: str) -> str:
     return discord.utils.escape_markdown(stored)
 
 
-def lesson_name(lesson_id: str, course: Course) -> str:
-    lesson = course.find(lesson_id)
+def lesson_name(lesson_id: str, find: LessonFinder) -> str:
+    lesson = find(lesson_id)
     if lesson is None:  # since removed from the course
         return f"lesson `{lesson_id}`"
     return f"lesson {lesson.number} ({lesson.title})"

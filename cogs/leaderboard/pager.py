@@ -13,7 +13,7 @@ import discord
 
 from bot.core import TutorCore
 from bot.discord_app.prompts import PromptView
-from bot.discord_app.rendering.moderation import leaderboard_embed
+from cogs.leaderboard.rendering import leaderboard_embed
 
 PAGE_SIZE = 10
 PAGER_TIMEOUT_S = 180.0

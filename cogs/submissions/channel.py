@@ -9,21 +9,20 @@ fence are conversation and are ignored.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
 from discord.ext import commands
 
-from bot.code_extraction import extract_code
-from bot.core import AlreadyGrading, SubmissionOutcome
+from bot.code_extraction import Extraction
+from bot.core import SubmissionOutcome
 from bot.discord_app.bot import TutorBot
-from bot.discord_app.channel_replies import ChannelReplies
-from bot.discord_app.channels import is_lesson_channel
-from bot.discord_app.errors import ShuttingDown, explain
-from bot.discord_app.learners import learner_for, learner_key
-from bot.discord_app.submitting import QUEUED_NOTICE
-from bot.discord_app.verdicts import GRADED_EVENT, GradedSubmission, verdict_reply
+from bot.discord_app.errors import explain
+from bot.discord_app.learners import learner_for
+from cogs.submissions.channel_replies import ChannelReplies
+from cogs.submissions.channels import is_lesson_channel
+from cogs.submissions.grading import QUEUED_NOTICE, Delivery, grade_and_deliver
+from cogs.submissions.verdicts import VerdictReply
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ class SubmissionsCog(commands.Cog):
             del pending[message.id]
 
     async def _consider_once(self, message: discord.Message, text: str) -> None:
-        extraction = extract_code(text, require_fence=True)
+        extraction = self.bot.core.find_code(text, require_fence=True)
         if extraction.code is None and extraction.problem is None:
             return  # conversation, not code
         try:
@@ -79,39 +78,22 @@ class SubmissionsCog(commands.Cog):
         except Exception as error:  # ours: logged with an id the learner can quote
             await self.replies.answer(message, text=explain(error).message)
             return
-        await self.bot.tracked(self._grade(message, text))
+        await self.bot.tracked(self._grade(message, extraction))
 
-    async def _grade(self, message: discord.Message, text: str) -> None:
-        learner = learner_for(message.author, message.guild)
+    async def _grade(self, message: discord.Message, extraction: Extraction) -> None:
         regrade = self.replies.editable(message.id)
-        try:
-            if self.bot.closing:
-                raise ShuttingDown()
-            if self.bot.core.is_grading(learner):
-                raise AlreadyGrading()
-            if regrade:  # an edit waits out the pause rather than hiding the verdict
-                await asyncio.sleep(self.bot.cooldown.remaining(learner_key(learner)))
-            self.bot.cooldown.begin(learner_key(learner))
-        except Exception as refusal:
-            await self.replies.answer(message, text=explain(refusal).message)
-            return
-        await self._react(message, remove=(PASSED, NOT_PASSED) if regrade else (), add=GRADING)
-        if self.bot.sandbox_saturated:
-            await self.replies.answer(message, text=QUEUED_NOTICE)
-        outcome: SubmissionOutcome | None = None
-        try:
-            outcome = await self.bot.core.submit(learner, text, require_fence=True)
-            verdict = await verdict_reply(outcome, self.bot.verdict_decorators)
-            sent = await self.replies.answer(message, verdict=verdict)
-            graded = GradedSubmission(outcome, learner, message.author, message.guild, sent)
-            self.bot.dispatch(GRADED_EVENT, graded)
-        except Exception as error:
-            await self.replies.answer(message, text=explain(error).message)
-        finally:
-            passed = outcome is not None and outcome.verdict.passed
-            await self._react(message, remove=(GRADING,), add=PASSED if passed else NOT_PASSED)
+        await grade_and_deliver(
+            self.bot,
+            learner_for(message.author, message.guild),
+            message.author,
+            message.guild,
+            extraction,
+            ChannelDelivery(self, message, regrade=regrade),
+            # An edit waits out the pause rather than hiding its verdict behind a refusal.
+            wait_out_cooldown=regrade,
+        )
 
-    async def _react(
+    async def react(
         self, message: discord.Message, *, add: str, remove: tuple[str, ...] = ()
     ) -> None:
         # Reactions are a courtesy: a missing Add Reactions permission must not stop grading.
@@ -124,5 +106,34 @@ class SubmissionsCog(commands.Cog):
             log.debug("could not update reactions on %s: %s", message.id, error)
 
 
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(SubmissionsCog(bot))
+class ChannelDelivery(Delivery):
+    """A submission posted in a channel: ⏳ while grading, then ✅ or ❌; the answers as the
+    one reply to the message (see channel_replies.py). A refusal is answered without
+    reactions: nothing was graded."""
+
+    def __init__(self, cog: SubmissionsCog, message: discord.Message, *, regrade: bool) -> None:
+        self.cog = cog
+        self.message = message
+        self.regrade = regrade
+        self.started = False
+
+    async def admitted(self) -> None:
+        self.started = True
+        remove = (PASSED, NOT_PASSED) if self.regrade else ()
+        await self.cog.react(self.message, remove=remove, add=GRADING)
+
+    async def queued(self) -> None:
+        await self.cog.replies.answer(self.message, text=QUEUED_NOTICE)
+
+    async def verdict(self, reply: VerdictReply) -> discord.Message | None:
+        return await self.cog.replies.answer(self.message, verdict=reply)
+
+    async def problem(self, error: Exception) -> None:
+        await self.cog.replies.answer(self.message, text=explain(error).message)
+
+    async def finished(self, outcome: SubmissionOutcome | None) -> None:
+        if self.started:
+            passed = outcome is not None and outcome.verdict.passed
+            await self.cog.react(
+                self.message, remove=(GRADING,), add=PASSED if passed else NOT_PASSED
+            )

@@ -6,7 +6,7 @@ import discord
 
 from bot.core import HintView, LessonView
 from bot.discord_app.buttons import lesson_buttons
-from bot.discord_app.rendering.lesson import lesson_messages
+from cogs.lessons.rendering import lesson_messages
 
 COURSE_COMPLETE = "🎓 You have completed every lesson in the course. Well done!"
 
@@ -17,7 +17,10 @@ async def send_lesson(interaction: discord.Interaction, view: LessonView) -> Non
         await _send(interaction, content=COURSE_COMPLETE)
         return
     messages = lesson_messages(
-        view.lesson, completed=view.completed, course_length=view.total_lessons
+        view.lesson,
+        completed=view.completed,
+        course_length=view.total_lessons,
+        solution_open=view.solution_available,
     )
     buttons = lesson_buttons(view.lesson.id, show_next=view.completed)
     for i, embeds in enumerate(messages):

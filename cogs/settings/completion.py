@@ -17,8 +17,8 @@ from discord.ext import commands
 from bot.core import guild_scope
 from bot.core.scope_config import ANNOUNCEMENT_CHANNEL, COMPLETION_ROLE
 from bot.discord_app.bot import TutorBot
-from bot.discord_app.role_rules import announcement_problem, completion_role_problem
-from bot.discord_app.verdicts import GradedSubmission
+from bot.discord_app.events import GradedSubmission
+from cogs.settings.role_rules import announcement_problem, completion_role_problem
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,10 @@ class CompletionCog(commands.Cog):
             except discord.HTTPException as error:
                 log.warning("could not give the completion role in %s: %s", guild.id, error)
                 problem = completion_role_problem(guild, role_id) or _refused(error)
-            await self.bot.core.configs.note_problem(scope, COMPLETION_ROLE, problem)
+            await self.bot.core.note_problem(scope, COMPLETION_ROLE, problem)
         if config.announcement_channel is not None:
             problem = await self._announce(guild, config.announcement_channel, graded.user)
-            await self.bot.core.configs.note_problem(scope, ANNOUNCEMENT_CHANNEL, problem)
+            await self.bot.core.note_problem(scope, ANNOUNCEMENT_CHANNEL, problem)
 
     async def _announce(
         self, guild: discord.Guild, channel_id: str, user: discord.abc.User
@@ -57,7 +57,7 @@ class CompletionCog(commands.Cog):
         if not isinstance(channel, discord.TextChannel):
             log.warning("announcement channel %s is gone", channel_id)
             return "that channel no longer exists."
-        lessons = len(self.bot.core.course)
+        lessons = len(self.bot.core.lessons)
         try:
             await channel.send(
                 f"🎓 {user.mention} has completed all {lessons} lessons of the course. "
@@ -71,7 +71,3 @@ class CompletionCog(commands.Cog):
 
 def _refused(error: discord.HTTPException) -> str:
     return f"Discord refused it ({error.status}: {error.text or 'no reason given'})."
-
-
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(CompletionCog(bot))

@@ -7,17 +7,13 @@ through the core's cached per-guild config: this runs for every message with a f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 
 from bot.core import guild_scope
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import TutorBot
+from bot.discord_app.client import TutorClient
 
 
-async def is_lesson_channel(bot: TutorBot, message: discord.Message) -> bool:
+async def is_lesson_channel(bot: TutorClient, message: discord.Message) -> bool:
     if message.guild is None:
         return True
     config = await bot.core.config(guild_scope(message.guild.id))

@@ -7,8 +7,13 @@ import math
 import discord
 
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.lesson import lesson_title
-from bot.discord_app.rendering.text import code_block, defuse, numbered_output, truncate
+from bot.discord_app.rendering.text import (
+    code_block,
+    defuse,
+    lesson_title,
+    numbered_output,
+    truncate,
+)
 from lessons.course import Lesson
 from lessons.verdict import Verdict
 

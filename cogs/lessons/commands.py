@@ -1,4 +1,5 @@
-"""`/lesson next|current|list|show|hint|solution|submit`: the course, one slash command each.
+"""`/lesson next|current|list|show|hint|solution|submit`: the course, one slash command each,
+and what the Hint and Next buttons under lessons and verdicts do.
 
 Answers are private (ephemeral), so a busy lesson channel is not flooded with lessons.
 Errors are not caught here: they reach the tree's `on_error`, the single error path.
@@ -11,13 +12,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.bot import TutorBot
+from bot.discord_app.client import ButtonAction
 from bot.discord_app.learners import learner_for
-from bot.discord_app.modals import open_submit_form
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.lesson import lesson_title
-from bot.discord_app.rendering.progress import lesson_list_embed
-from bot.discord_app.rendering.text import code_block, truncate
-from bot.discord_app.replies import COURSE_COMPLETE, send_hint, send_lesson
+from bot.discord_app.rendering.text import code_block, lesson_title, truncate
+from cogs.lessons.rendering import lesson_list_embed
+from cogs.lessons.replies import COURSE_COMPLETE, send_hint, send_lesson
+from cogs.submissions.modal import open_submit_form
 
 LESSON_OPTION = "A lesson you have unlocked: its number or id"
 
@@ -26,6 +27,22 @@ class LessonCog(commands.GroupCog, group_name="lesson", group_description="The c
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.button_actions[ButtonAction.HINT] = self.hint_pressed
+        self.bot.button_actions[ButtonAction.NEXT] = self.next_pressed
+
+    async def cog_unload(self) -> None:
+        self.bot.button_actions.pop(ButtonAction.HINT, None)
+        self.bot.button_actions.pop(ButtonAction.NEXT, None)
+
+    async def hint_pressed(self, interaction: discord.Interaction, lesson_id: str | None) -> None:
+        learner = learner_for(interaction.user, interaction.guild)
+        await send_hint(interaction, await self.bot.core.hint(learner, lesson_id))
+
+    async def next_pressed(self, interaction: discord.Interaction, _: str | None) -> None:
+        learner = learner_for(interaction.user, interaction.guild)
+        await send_lesson(interaction, await self.bot.core.next_lesson(learner))
 
     @app_commands.command(name="next", description="Open the next lesson you have not passed")
     async def next_(self, interaction: discord.Interaction) -> None:
@@ -98,7 +115,3 @@ class LessonCog(commands.GroupCog, group_name="lesson", group_description="The c
                     app_commands.Choice(name=truncate(name, limits.CHOICE_NAME), value=lesson.id)
                 )
         return choices[: limits.AUTOCOMPLETE_CHOICES]
-
-
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(LessonCog(bot))

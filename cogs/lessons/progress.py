@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.discord_app.bot import TutorBot
 from bot.discord_app.learners import learner_for
-from bot.discord_app.rendering.progress import progress_embed
+from cogs.lessons.rendering import progress_embed
 
 
 class ProgressCog(commands.Cog):
@@ -20,7 +20,3 @@ class ProgressCog(commands.Cog):
         learner = learner_for(interaction.user, interaction.guild)
         view = await self.bot.core.progress(learner)
         await interaction.response.send_message(embed=progress_embed(view), ephemeral=True)
-
-
-async def setup(bot: TutorBot) -> None:
-    await bot.add_cog(ProgressCog(bot))
