@@ -26,7 +26,7 @@ from bot.core.errors import (
 )
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
-from bot.core.scope_config import ScopeConfig, ScopeConfigs
+from bot.core.scope_config import ScopeConfig, ScopeConfigs, SettingKey, SettingValue
 from bot.core.text import valid_unicode
 from bot.core.unlocking import lesson_after, lesson_before, unlocked_ids
 from bot.core.views import (
@@ -370,9 +370,9 @@ class TutorCore:
         return await self.configs.raw(scope)
 
     async def set_scope_setting(
-        self, scope: str, key: str, value: Any, *, actor: str | None = None
+        self, scope: str, key: SettingKey, value: SettingValue, *, actor: str | None = None
     ) -> None:
-        """A JSON-able value; None removes the setting. Audited when `actor` is given."""
+        """None removes the setting. Audited when `actor` is given."""
         await self.configs.set(scope, key, value, actor=actor)
 
     # Helpers
