@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sandbox.result import ErrorInfo, Status, encode_floats
+from sandbox.json_floats import encode_floats
+from sandbox.result import ErrorInfo, Status
 
 
 class VerdictStatus(StrEnum):
