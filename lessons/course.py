@@ -86,9 +86,6 @@ class Course:
             return self.lessons[number - 1] if 1 <= number <= len(self.lessons) else None
         return self._by_id.get(id_or_number.strip().lower())
 
-    def next_after(self, lesson: Lesson) -> Lesson | None:
-        return self.lessons[lesson.number] if lesson.number < len(self.lessons) else None
-
 
 def read_course(root: Path = LESSONS_DIR) -> Course:
     """Read every lesson folder under `root`. Raises LessonFormatError on a broken lesson."""
