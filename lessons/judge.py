@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from lessons.checking import Context, not_checked, run_checks
-from lessons.course import Lesson
 from lessons.expect import fmt, is_number
+from lessons.lesson import Lesson
 from lessons.verdict import Verdict, VerdictStatus
 from sandbox.result import ErrorInfo, RunResult, Status
 

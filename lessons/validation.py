@@ -14,7 +14,8 @@ import numpy as np
 
 from lessons.course import Course, Lesson
 from lessons.grading import GradingError, Runner, grade_submission, run_and_judge
-from lessons.loading import FAILS_TO_RUN, Fixture
+from lessons.lesson import Fixture
+from lessons.loading import FAILS_TO_RUN
 from lessons.verdict import Verdict, VerdictStatus
 
 DEFAULT_SEEDS = (1, 2, 3)
