@@ -33,7 +33,7 @@ from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.audit import audit_embed
 from bot.discord_app.rendering.moderation import funnel_embed, learner_embed
 from bot.discord_app.rendering.text import truncate
-from bot.plots import Plotter, funnel_bars
+from bot.plots import funnel_bars
 from lessons import Lesson
 
 LESSON_OPTION = "A lesson: its number or id"
@@ -52,11 +52,7 @@ class ModerationCog(
 ):
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
-        self.plotter = Plotter()
         super().__init__()
-
-    async def cog_unload(self) -> None:
-        self.plotter.close()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await ensure_moderator(interaction)  # raises: the tree's on_error says why, politely
@@ -176,7 +172,7 @@ class ModerationCog(
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         funnel = await self.bot.core.moderation.funnel(self._scope(interaction))
-        png = await self.plotter.render(funnel_bars(funnel))
+        png = await self.bot.plotter.render(funnel_bars(funnel))
         await interaction.edit_original_response(
             embed=funnel_embed(funnel, FUNNEL_IMAGE),
             attachments=[discord.File(io.BytesIO(png), filename=FUNNEL_IMAGE)],

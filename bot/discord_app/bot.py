@@ -26,6 +26,7 @@ from bot.shards import describe_shards
 
 if TYPE_CHECKING:
     from bot.core import TutorCore
+    from bot.plots import Plotter
     from bot.store import Store
     from sandbox import Sandbox
 
@@ -66,6 +67,7 @@ class TutorBot(commands.Bot):
         core: TutorCore | None,
         store: Store | None = None,
         sandbox: Sandbox | None = None,
+        plotter: Plotter | None = None,
         intents: discord.Intents | None = None,
         submission_cooldown_s: float | None = None,  # default: the SUBMISSION_COOLDOWN setting
         sync_dev_guild: bool = True,
@@ -84,6 +86,7 @@ class TutorBot(commands.Bot):
         self._core = core
         self.store = store
         self.sandbox = sandbox
+        self._plotter = plotter
         if submission_cooldown_s is None:
             submission_cooldown_s = settings.submission_cooldown_s
         self.cooldown = SubmissionCooldown(submission_cooldown_s)
@@ -100,6 +103,13 @@ class TutorBot(commands.Bot):
         if self._core is None:
             raise RuntimeError("this bot was built without a tutor core (command sync only)")
         return self._core
+
+    @property
+    def plotter(self) -> Plotter:
+        """The one Plotter of this process, which runtime.open_tutor_bot owns and closes."""
+        if self._plotter is None:
+            raise RuntimeError("this bot was built without a plotter (command sync only)")
+        return self._plotter
 
     @property
     def sandbox_saturated(self) -> bool:

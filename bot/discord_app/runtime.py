@@ -1,7 +1,8 @@
 """Owning the bot's resources: open them in order, close them in reverse, on any exit.
 
-As in discord.py's examples/advanced_startup.py, `main` holds the store and the sandbox pool
-with `async with` and hands them to the bot; on SIGINT/SIGTERM the bot first lets running
+As in discord.py's examples/advanced_startup.py, `main` holds the store, the sandbox pool
+(both through bot/opening.open_core) and the one Plotter with `async with` and hands them to
+the bot; on SIGINT/SIGTERM the bot first lets running
 gradings post their verdicts (see TutorBot.close), then the pool and the database close.
 """
 
@@ -20,6 +21,7 @@ from bot.discord_app.endpoints import use_endpoints
 from bot.discord_app.stopping import stop_on_signals
 from bot.loop_watchdog import LoopWatchdog
 from bot.opening import StoreLocation, open_core
+from bot.plots import Plotter
 from bot.settings import Settings
 from bot.shards import describe_shards
 from bot.store import StoreError
@@ -58,11 +60,18 @@ async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterato
                 f"The sandbox for learners' code could not start ({exc}). "
                 "Run `python -m bot doctor` to see why."
             ) from None
+        # One Plotter (one drawing thread) for every cog that draws.
+        plotter = await resources.enter_async_context(Plotter())
         log.info("starting with %s, %s", location.describe(), describe_shards(settings))
         # The bot reads the pool's saturation; open_core's runner is always the pool.
         pool = core.sandbox if isinstance(core.sandbox, Sandbox) else None
         async with bot_class(settings)(
-            settings=settings, core=core, store=core.store, sandbox=pool, **bot_options
+            settings=settings,
+            core=core,
+            store=core.store,
+            sandbox=pool,
+            plotter=plotter,
+            **bot_options,
         ) as bot:
             yield bot
 
