@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from lessons.course import Lesson
 from lessons.deadline import GraderOverrun, call_with_deadline
 from lessons.judge import is_unchanged_starter, judge, not_attempted
+from lessons.lesson import Lesson
 from lessons.verdict import Verdict
 from sandbox.limits import Limits
 from sandbox.result import RunResult

@@ -10,7 +10,7 @@ import pytest
 
 from bot.core import Learner, SolutionNotAvailable, TutorCore, UnknownLesson
 from bot.core.export import COLUMNS, export_file_name
-from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig
+from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig, SettingKey
 from lessons import load_course
 
 COURSE = load_course()
@@ -188,3 +188,16 @@ def test_malformed_stored_values_read_as_unset() -> None:
     )
     assert config == ScopeConfig()
     assert config.solution_threshold(3) == 3
+
+
+async def test_a_setting_key_that_is_no_setting_is_refused_and_the_stored_keys_keep_their_names(
+    core: TutorCore,
+) -> None:
+    with pytest.raises(ValueError):
+        await core.configs.set("guild:1", "lesson_channel", ["1"])  # type: ignore[arg-type]
+    await core.configs.set("guild:1", SettingKey.LESSON_CHANNELS, ["1"])
+    assert await core.configs.raw("guild:1") == {"lesson_channels": ["1"]}
+    assert {key.value for key in SettingKey} == {
+        "lesson_channels", "moderator_role", "solution_after_failures", "completion_role",
+        "announcement_channel", "completion_role_problem", "announcement_problem",
+    }  # fmt: skip

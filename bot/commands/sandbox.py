@@ -10,7 +10,9 @@ from dataclasses import asdict
 
 from bot.code_extraction import extract_from_file
 from bot.commands._inputs import InputError, read_inputs
-from sandbox import ErrorInfo, Limits, RunResult, Sandbox, Status
+from bot.sandbox_pool import open_sandbox, sandbox_limits
+from bot.settings import Settings
+from sandbox import ErrorInfo, Limits, RunResult, Status
 
 NAME = "sandbox"
 HELP = "run code files in the sandbox (plain code or a message with a ```python block; - is stdin)"
@@ -35,15 +37,17 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    limits = Limits(timeout_s=timeout, memory_mb=memory)
-    results = asyncio.run(_run_all(sources, limits, settings.sandbox_workers))
+    limits = sandbox_limits(settings, timeout_s=timeout, memory_mb=memory)
+    results = asyncio.run(_run_all(sources, settings, limits))
     for (name, _), result in zip(sources, results, strict=True):
         print(_as_json(name, result) if args.json else _as_text(name, result))
     return 0 if all(r.status is Status.OK for r in results) else 1
 
 
-async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int) -> list[RunResult]:
-    async with Sandbox(workers=workers, limits=limits) as sandbox:
+async def _run_all(
+    sources: list[tuple[str, str]], settings: Settings, limits: Limits
+) -> list[RunResult]:
+    async with open_sandbox(settings, limits=limits, every_layer=True) as sandbox:
 
         async def one(text: str) -> RunResult:
             extraction = extract_from_file(text)

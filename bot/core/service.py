@@ -43,7 +43,7 @@ from bot.core.views import (
 )
 from bot.core.wrong_lesson import lesson_for_code, missing_name
 from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
-from lessons import Course, Lesson, Verdict, grade_submission
+from lessons import Course, Lesson, Verdict, VerdictStatus, grade_submission
 from lessons.grading import (
     DEFAULT_DEADLINES,
     Deadlines,
@@ -56,7 +56,9 @@ from lessons.grading import (
 log = logging.getLogger(__name__)
 
 # Outcomes that are not the learner getting it wrong: they do not bring the solution closer.
-_NOT_A_FAILURE = {"passed", "not_attempted", "crashed"}
+_NOT_A_FAILURE = frozenset(
+    {VerdictStatus.PASSED, VerdictStatus.NOT_ATTEMPTED, VerdictStatus.CRASHED}
+)
 
 MAX_PAGE_SIZE = 50
 

@@ -14,7 +14,7 @@ from bot.core.export import UsernameLookup
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
 from bot.core.moderation_views import FunnelView, LearnerReport, ResetPlan, UnlockOutcome
-from bot.core.scope_config import ScopeConfig, ScopeConfigs
+from bot.core.scope_config import ScopeConfig, ScopeConfigs, SettingKey
 from bot.store import AuditEntry
 from lessons import Course, Lesson
 
@@ -79,7 +79,7 @@ class StaffTools:
         return await self.configs.remove_lesson_channel(scope, channel_id, actor=actor)
 
     async def set_role_or_channel(
-        self, scope: str, key: str, object_id: int | None, *, actor: str
+        self, scope: str, key: SettingKey, object_id: int | None, *, actor: str
     ) -> None:
         await self.configs.set_role_or_channel(scope, key, object_id, actor=actor)
 
@@ -88,6 +88,6 @@ class StaffTools:
     ) -> None:
         await self.configs.set_solution_policy(scope, after_failures, actor=actor)
 
-    async def note_problem(self, scope: str, key: str, problem: str | None) -> None:
+    async def note_problem(self, scope: str, key: SettingKey, problem: str | None) -> None:
         """Why delivering a completion role or announcement failed (None: it works again)."""
         await self.configs.note_problem(scope, key, problem)

@@ -26,6 +26,7 @@ from bot.shards import describe_shards
 
 if TYPE_CHECKING:
     from bot.core import TutorCore
+    from bot.plots import Plotter
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class TutorBot(commands.Bot):
         *,
         settings: Settings,
         core: TutorCore | None,
+        plotter: Plotter | None = None,
         intents: discord.Intents | None = None,
         sync_dev_guild: bool = True,
         **options: Any,
@@ -77,6 +79,7 @@ class TutorBot(commands.Bot):
         )
         self.settings = settings
         self._core = core
+        self._plotter = plotter
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
         # Stamped on in-memory prompts' buttons, so presses from before a restart are known.
@@ -91,6 +94,13 @@ class TutorBot(commands.Bot):
         if self._core is None:
             raise RuntimeError("this bot was built without a tutor core (command sync only)")
         return self._core
+
+    @property
+    def plotter(self) -> Plotter:
+        """The one Plotter of this process, which runtime.open_tutor_bot owns and closes."""
+        if self._plotter is None:
+            raise RuntimeError("this bot was built without a plotter (command sync only)")
+        return self._plotter
 
     @property
     def holds_shard_zero(self) -> bool:

@@ -51,7 +51,7 @@ _SETTINGS: dict[str, tuple[str, Callable[[Any], str], str]] = {
         "back to the default",
     ),
 }
-_PROBLEMS = {
+_PROBLEMS: dict[str, str] = {
     COMPLETION_ROLE_PROBLEM: "⚠️ the completion role could not be given",
     ANNOUNCEMENT_PROBLEM: "⚠️ a completion could not be announced",
 }

@@ -28,7 +28,7 @@ from bot.discord_app.moderators import (
 )
 from bot.discord_app.rendering import limits
 from bot.discord_app.rendering.text import truncate
-from bot.plots import Plotter, funnel_bars
+from bot.plots import funnel_bars
 from cogs.moderation.audit_rendering import audit_embed
 from cogs.moderation.confirm import ask_to_confirm
 from cogs.moderation.export_file import ExportTooLarge, export_file
@@ -52,11 +52,7 @@ class ModerationCog(
 ):
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
-        self.plotter = Plotter()
         super().__init__()
-
-    async def cog_unload(self) -> None:
-        self.plotter.close()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await ensure_moderator(interaction)  # raises: the tree's on_error says why, politely
@@ -173,7 +169,7 @@ class ModerationCog(
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         funnel = await self.bot.core.funnel(self._scope(interaction))
-        png = await self.plotter.render(funnel_bars(funnel))
+        png = await self.bot.plotter.render(funnel_bars(funnel))
         await interaction.edit_original_response(
             embed=funnel_embed(funnel, FUNNEL_IMAGE),
             attachments=[discord.File(io.BytesIO(png), filename=FUNNEL_IMAGE)],
