@@ -18,7 +18,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from lessons import Verdict, load_course
+from lessons import Verdict, VerdictStatus, load_course
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -54,7 +54,9 @@ def main() -> None:
 
     course = load_course()
     landscape, steps = course.get("how-models-learn"), course.get("training-loop")
-    first = plot_for(landscape, Verdict(landscape.id, "passed", "", metrics={"w": 0.5}, seed=1))
+    first = plot_for(
+        landscape, Verdict(landscape.id, VerdictStatus.PASSED, "", metrics={"w": 0.5}, seed=1)
+    )
     assert first is not None
     render_png(first)
     print(f"{'cold: import + first picture':<32} {(time.perf_counter() - start) * 1000:7.2f} ms")
@@ -64,12 +66,14 @@ def main() -> None:
     def landscape_verdict() -> Verdict:
         # New data and a new learner's w every run: a fresh spec, never a PNG cache hit.
         n = next(counter)
-        return Verdict(landscape.id, "passed", "", metrics={"w": 0.5 + n * 1e-6}, seed=n)
+        return Verdict(
+            landscape.id, VerdictStatus.PASSED, "", metrics={"w": 0.5 + n * 1e-6}, seed=n
+        )
 
     def steps_verdict() -> Verdict:
         n = next(counter)
         metrics = {"loss_before": 9.0, "loss_after": 0.2, "lr_too_big": 50.0}
-        return Verdict(steps.id, "passed", "", metrics=metrics, seed=n)
+        return Verdict(steps.id, VerdictStatus.PASSED, "", metrics=metrics, seed=n)
 
     # One untimed picture of each kind first: "warm" means its lesson's figure exists.
     render_png(plot_for(steps, steps_verdict()))  # type: ignore[arg-type]
@@ -82,7 +86,7 @@ def main() -> None:
     )
 
     def fresh_figure() -> bytes:
-        render_module._templates.clear()  # the baseline: a new figure for every picture
+        render_module.templates().clear()  # the baseline: a new figure for every picture
         return render_png(plot_for(landscape, landscape_verdict()))  # type: ignore[arg-type]
 
     report("  baseline: new figure each time", timed(fresh_figure, args.runs))

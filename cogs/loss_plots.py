@@ -1,7 +1,7 @@
 """The loss plot under a training lesson's verdict.
 
-A verdict decorator (see `bot.discord_app.verdicts`): the picture is drawn off the event
-loop by a `Plotter` this cog owns, attached as `loss.png` and shown as the embed's image.
+A verdict decorator (see `bot.discord_app.events`): the picture is drawn off the event
+loop by the bot's one `Plotter`, attached as `loss.png` and shown as the embed's image.
 Lessons that do not train, and runs that did not finish, get no picture.
 """
 
@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.core import SubmissionOutcome
 from bot.discord_app.bot import TutorBot
-from bot.plots import Plotter, plot_for
+from bot.plots import plot_for
 
 PLOT_NAME = "loss.png"
 
@@ -22,15 +22,12 @@ PLOT_NAME = "loss.png"
 class LossPlotsCog(commands.Cog):
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
-        self.plotter = Plotter()
 
     async def cog_load(self) -> None:
-        self.plotter.warm_up()  # matplotlib loads now, not during the first verdict
         self.bot.verdict_decorators.append(self.attach_plot)
 
     async def cog_unload(self) -> None:
         self.bot.verdict_decorators.remove(self.attach_plot)
-        self.plotter.close()
 
     async def attach_plot(
         self, outcome: SubmissionOutcome, embed: discord.Embed
@@ -38,7 +35,7 @@ class LossPlotsCog(commands.Cog):
         spec = plot_for(outcome.lesson, outcome.verdict)
         if spec is None:
             return []
-        png = await self.plotter.render(spec)
+        png = await self.bot.plotter.render(spec)
         embed.set_image(url=f"attachment://{PLOT_NAME}")
         return [discord.File(io.BytesIO(png), filename=PLOT_NAME)]
 

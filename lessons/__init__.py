@@ -2,7 +2,7 @@
 
 from lessons.course import Course, Lesson, load_course
 from lessons.grading import GradingError, grade_submission
-from lessons.verdict import CheckResult, Verdict
+from lessons.verdict import CheckResult, Verdict, VerdictStatus
 
 __all__ = [
     "CheckResult",
@@ -10,6 +10,7 @@ __all__ = [
     "GradingError",
     "Lesson",
     "Verdict",
+    "VerdictStatus",
     "grade_submission",
     "load_course",
 ]

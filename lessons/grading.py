@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from lessons.course import Lesson
 from lessons.deadline import GraderOverrun, call_with_deadline
 from lessons.judge import is_unchanged_starter, judge, not_attempted
+from lessons.lesson import Lesson
 from lessons.verdict import Verdict
 from sandbox.limits import Limits
 from sandbox.result import RunResult
@@ -28,6 +28,7 @@ class Runner(Protocol):
         preset: dict[str, Any] | None = None,
         probes: dict[str, str] | None = None,
         limits: Limits | None = None,
+        on_queued: Callable[[], Awaitable[None]] | None = None,
     ) -> RunResult: ...
 
 
@@ -66,12 +67,16 @@ async def grade_submission(
     seed: int | None = None,
     limits: Limits | None = None,
     deadlines: Deadlines = DEFAULT_DEADLINES,
+    on_queued: Callable[[], Awaitable[None]] | None = None,
 ) -> Verdict:
-    """The verdict on `code` (already extracted from the message) for `lesson`."""
+    """The verdict on `code` (already extracted from the message) for `lesson`.
+    `on_queued` is the sandbox's: awaited when the run has to wait for a free worker."""
     seed = fresh_seed() if seed is None else seed
     if is_unchanged_starter(lesson, code):
         return not_attempted(lesson, seed=seed)
-    return await run_and_judge(lesson, code, sandbox, seed=seed, limits=limits, deadlines=deadlines)
+    return await run_and_judge(
+        lesson, code, sandbox, seed=seed, limits=limits, deadlines=deadlines, on_queued=on_queued
+    )
 
 
 async def run_and_judge(
@@ -82,6 +87,7 @@ async def run_and_judge(
     seed: int,
     limits: Limits | None = None,
     deadlines: Deadlines = DEFAULT_DEADLINES,
+    on_queued: Callable[[], Awaitable[None]] | None = None,
 ) -> Verdict:
     """Grade without the "not attempted" shortcut (check-lessons uses it on the starter).
 
@@ -100,7 +106,7 @@ async def run_and_judge(
     # worker thread (sandbox.trusted_run), beside the learner's sandbox run, so a verdict
     # costs one sandbox run. The data is still fresh per submission.
     run, reference_result = await asyncio.gather(
-        sandbox.run(code, preset=data, probes=probes, limits=limits),
+        sandbox.run(code, preset=data, probes=probes, limits=limits, on_queued=on_queued),
         reference_run(
             lesson, seed=seed, data=data, probes=probes, limits=limits, deadlines=deadlines
         ),

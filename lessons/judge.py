@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from lessons.checking import Context, not_checked, run_checks
-from lessons.course import Lesson
 from lessons.expect import fmt, is_number
-from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
+from lessons.lesson import Lesson
+from lessons.verdict import Verdict, VerdictStatus
 from sandbox.result import ErrorInfo, RunResult, Status
 
 MAX_CURVE = 2000  # points of a recorded curve kept for the picture
@@ -37,7 +37,7 @@ def not_attempted(lesson: Lesson, *, seed: int | None, reason: str | None = None
     message = reason or "Not attempted yet: the starter code is unchanged. Fill in the `...` parts."
     return Verdict(
         lesson_id=lesson.id,
-        status=NOT_ATTEMPTED,
+        status=VerdictStatus.NOT_ATTEMPTED,
         message=message,
         checks=not_checked(lesson.checks, "not attempted yet"),
         seed=seed,
@@ -72,7 +72,7 @@ def judge(
         message = f"{count} of {len(checks)} checks passed. Start with {first.name}."
     return Verdict(
         lesson_id=lesson.id,
-        status=PASSED if passed else FAILED,
+        status=VerdictStatus.PASSED if passed else VerdictStatus.FAILED,
         message=message,
         checks=checks,
         metrics=metrics,
@@ -118,7 +118,7 @@ def _unfinished(lesson: Lesson, run: RunResult, data: Mapping[str, Any], seed: i
         reason = "can't check until your code finishes"
     return Verdict(
         lesson_id=lesson.id,
-        status=run.status.value,
+        status=VerdictStatus.of_unfinished_run(run.status),
         message=message,
         checks=not_checked(lesson.checks, reason),
         stdout=run.stdout,

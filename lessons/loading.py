@@ -5,20 +5,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
 
-import numpy as np
-
-from lessons.checking import Check, validate_checks
-
-DataFn = Callable[[np.random.Generator], dict[str, Any]]
-ProbesFn = Callable[[Mapping[str, Any]], dict[str, str]]
-# The lesson's constraints on its data, as problems in words: empty when the data is fine.
-CheckDataFn = Callable[[Mapping[str, Any]], list[str]]
+from lessons.checking import validate_checks
+from lessons.lesson import CheckDataFn, DataFn, Fixture, Lesson, ProbesFn
 
 # Header lines in learner-code files that are for tools and the course checker, not the
 # learner: `# mypy: ignore-errors` (the code uses predefined names), `# fails: <check>`.
@@ -32,42 +24,12 @@ class LessonFormatError(ValueError):
     """A lesson folder is incomplete or malformed; the message names the file."""
 
 
-@dataclass(frozen=True)
-class Fixture:
-    """A typical wrong submission, kept with the lesson to prove its checks catch it."""
-
-    name: str
-    code: str
-    fails: str  # the check it must fail
-    expect: str | None  # text the failure message must contain (the targeted diagnosis)
-
-
-@dataclass(frozen=True)
-class LessonFiles:
-    id: str
-    title: str
-    order: int
-    trains: bool
-    hints: list[str]
-    explanation: str
-    task: str
-    starter_code: str
-    solution: str
-    checks: tuple[Check, ...]
-    metrics: tuple[str, ...]
-    curves: tuple[str, ...]
-    make_data: DataFn
-    check_data: CheckDataFn
-    probes: ProbesFn
-    fixtures: tuple[Fixture, ...]
-    path: Path
-
-
 def is_lesson_folder(path: Path) -> bool:
     return path.is_dir() and (path / "lesson.toml").is_file()
 
 
-def read_lesson_folder(folder: Path) -> LessonFiles:
+def read_lesson_folder(folder: Path) -> Lesson:
+    """The lesson in `folder`, numbered 0: its place is the course's to give."""
     meta = _read_toml(folder / "lesson.toml")
     checks_module = _import_checks(folder / "checks.py")
     checks = tuple(_attribute(checks_module, "CHECKS", folder))
@@ -78,10 +40,11 @@ def read_lesson_folder(folder: Path) -> LessonFiles:
     hints = meta.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
         raise LessonFormatError(f"{folder / 'lesson.toml'}: hints must be a list of strings")
-    return LessonFiles(
+    return Lesson(
         id=_require(meta, "id", str, folder),
         title=_require(meta, "title", str, folder),
         order=_require(meta, "order", int, folder),
+        number=0,
         trains=bool(meta.get("trains", False)),
         hints=[h.strip() for h in hints],
         explanation=_read_text(folder / "explanation.md"),
@@ -91,9 +54,9 @@ def read_lesson_folder(folder: Path) -> LessonFiles:
         checks=checks,
         metrics=tuple(getattr(checks_module, "METRICS", ())),
         curves=tuple(getattr(checks_module, "CURVES", ())),
-        make_data=cast(DataFn, _attribute(checks_module, "make_data", folder)),
-        check_data=cast(CheckDataFn, _attribute(checks_module, "check_data", folder)),
-        probes=cast(ProbesFn, _attribute(checks_module, "probes", folder)),
+        _make_data=cast(DataFn, _attribute(checks_module, "make_data", folder)),
+        _check_data=cast(CheckDataFn, _attribute(checks_module, "check_data", folder)),
+        _probes=cast(ProbesFn, _attribute(checks_module, "probes", folder)),
         fixtures=_read_fixtures(folder / "fixtures", {c.name for c in checks}),
         path=folder,
     )

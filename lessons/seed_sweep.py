@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from lessons.course import Lesson
+from lessons.lesson import Lesson
 
 SWEEP_SEEDS = 10_000
 SEED_BUDGET_S = 0.020

@@ -14,10 +14,14 @@ import numpy as np
 
 from lessons.course import Course, Lesson
 from lessons.grading import GradingError, Runner, grade_submission, run_and_judge
-from lessons.loading import FAILS_TO_RUN, Fixture
-from lessons.verdict import FAILED, NOT_ATTEMPTED, PASSED, Verdict
+from lessons.lesson import Fixture
+from lessons.loading import FAILS_TO_RUN
+from lessons.verdict import Verdict, VerdictStatus
 
 DEFAULT_SEEDS = (1, 2, 3)
+_GRADED_OR_NOT_ATTEMPTED = frozenset(
+    {VerdictStatus.PASSED, VerdictStatus.FAILED, VerdictStatus.NOT_ATTEMPTED}
+)
 # Each lesson proves it names at least this many distinct beginner mistakes.
 MIN_FIXTURES = 15
 # Discord shows LaTeX as raw source: $$...$$, $...$, \(...\), \[...\] and commands like \frac.
@@ -108,7 +112,7 @@ async def _check_runs(
     lesson: Lesson, sandbox: Runner, seeds: Sequence[int], report: LessonReport
 ) -> None:
     starter = await grade_submission(lesson, lesson.starter_code, sandbox, seed=seeds[0])
-    if starter.status != NOT_ATTEMPTED:
+    if starter.status is not VerdictStatus.NOT_ATTEMPTED:
         report.problems.append(f"the unchanged starter is {starter.status}, not not_attempted")
     starter_run = await run_and_judge(lesson, lesson.starter_code, sandbox, seed=seeds[0])
     if starter_run.passed:
@@ -138,7 +142,7 @@ def _loss_went_down(verdict: Verdict) -> bool:
 
 def _fixture_problem(fixture: Fixture, verdict: Verdict) -> str | None:
     if fixture.fails == FAILS_TO_RUN:
-        if verdict.status in (PASSED, FAILED, NOT_ATTEMPTED):
+        if verdict.status in _GRADED_OR_NOT_ATTEMPTED:
             return f"should stop before the checks, but it is {verdict.status}: {verdict.message}"
         if fixture.expect and fixture.expect not in verdict.message:
             return f"stops without saying {fixture.expect!r}: {verdict.message}"

@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from sandbox.result import ErrorInfo, encode_floats
+from sandbox.json_floats import encode_floats
+from sandbox.result import ErrorInfo, Status
 
-PASSED = "passed"
-FAILED = "failed"
-NOT_ATTEMPTED = "not_attempted"
+
+class VerdictStatus(StrEnum):
+    """How a submission ended for the lesson. The values are what the store keeps."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_ATTEMPTED = "not_attempted"
+    # A run that did not finish normally: the sandbox's status, passed through by name.
+    ERROR = "error"
+    SYNTAX_ERROR = "syntax_error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    OUTPUT_LIMIT = "output_limit"
+    REJECTED = "rejected"
+    CRASHED = "crashed"
+
+    @classmethod
+    def of_unfinished_run(cls, status: Status) -> VerdictStatus:
+        """The lesson status of a run that did not finish normally (not `Status.OK`: a run
+        that finished is graded into PASSED or FAILED)."""
+        return _OF_UNFINISHED_RUN[status]
+
+
+_OF_UNFINISHED_RUN: dict[Status, VerdictStatus] = {
+    Status.ERROR: VerdictStatus.ERROR,
+    Status.SYNTAX_ERROR: VerdictStatus.SYNTAX_ERROR,
+    Status.TIMEOUT: VerdictStatus.TIMEOUT,
+    Status.MEMORY: VerdictStatus.MEMORY,
+    Status.OUTPUT_LIMIT: VerdictStatus.OUTPUT_LIMIT,
+    Status.REJECTED: VerdictStatus.REJECTED,
+    Status.CRASHED: VerdictStatus.CRASHED,
+}
 
 
 @dataclass(frozen=True)
@@ -26,12 +57,12 @@ class CheckResult:
 class Verdict:
     """One graded submission.
 
-    `status` is "passed", "failed", "not_attempted", or the sandbox status of a run that
-    did not finish normally ("timeout", "syntax_error", "rejected", "error", ...).
+    `status` is PASSED, FAILED, NOT_ATTEMPTED, or the lesson status of a run that did not
+    finish normally (TIMEOUT, SYNTAX_ERROR, REJECTED, ERROR, ...).
     """
 
     lesson_id: str
-    status: str
+    status: VerdictStatus
     message: str  # one line, in the learner's terms
     checks: list[CheckResult] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
@@ -42,9 +73,13 @@ class Verdict:
     # were, NaN and infinities included: what the pictures draw.
     curves: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Accepts the stored string too ("passed"), and refuses a status that is none of these.
+        object.__setattr__(self, "status", VerdictStatus(self.status))
+
     @property
     def passed(self) -> bool:
-        return self.status == PASSED
+        return self.status is VerdictStatus.PASSED
 
     def check_lines(self) -> list[tuple[list[str], bool | None, str]]:
         """The checks as lines to show: (names, passed, message), with neighbours that could
@@ -65,7 +100,7 @@ class Verdict:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "lesson": self.lesson_id,
-            "status": self.status,
+            "status": self.status.value,
             "passed": self.passed,
             "message": self.message,
             "checks": [c.to_json() for c in self.checks],

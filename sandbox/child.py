@@ -23,6 +23,7 @@ from sandbox.policy import (
     learner_namespace,
     unrestricted_namespace,
 )
+from sandbox.result import Status
 from sandbox.values import decode_preset, describe_value
 
 
@@ -32,7 +33,7 @@ def execute_job(
     started = time.process_time()
     source: str = job["code"]
     output = CappedOutput(int(job["limits"]["output_bytes"]), int(job["limits"]["output_lines"]))
-    result: dict[str, Any] = {"status": "ok", "error": None, "probes": {}}
+    result: dict[str, Any] = {"status": Status.OK, "error": None, "probes": {}}
     try:
         result.update(_run(source, job, facades, output, policy=policy))
     except BaseException as exc:
@@ -40,7 +41,7 @@ def execute_job(
     result["stdout"] = output.text()
     result["stdout_truncated"] = output.exceeded
     if output.exceeded:
-        result["status"] = "output_limit"
+        result["status"] = Status.OUTPUT_LIMIT
     result["cpu_ms"] = round((time.process_time() - started) * 1000, 3)
     return result
 
@@ -67,7 +68,7 @@ def _run(
         exec(code, namespace)
     except BaseException as exc:
         return _classify(exc, source, output)
-    return {"status": "ok", "probes": _probe(job.get("probes") or {}, namespace, job)}
+    return {"status": Status.OK, "probes": _probe(job.get("probes") or {}, namespace, job)}
 
 
 def _probe(
@@ -93,14 +94,14 @@ def _probe(
 
 def _classify(exc: BaseException, source: str, output: CappedOutput) -> dict[str, Any]:
     if isinstance(exc, OutputLimitExceeded) or output.exceeded:
-        return {"status": "output_limit", "error": None}
+        return {"status": Status.OUTPUT_LIMIT, "error": None}
     if isinstance(exc, MemoryError):
-        return {"status": "memory", "error": _error_info(exc, source)}
+        return {"status": Status.MEMORY, "error": _error_info(exc, source)}
     if _refused_by_policy(exc):
-        return {"status": "rejected", "error": _error_info(exc, source)}
+        return {"status": Status.REJECTED, "error": _error_info(exc, source)}
     if isinstance(exc, SyntaxError):  # only reachable with the policy off
-        return {"status": "syntax_error", "error": _error_info(exc, source)}
-    return {"status": "error", "error": _error_info(exc, source)}
+        return {"status": Status.SYNTAX_ERROR, "error": _error_info(exc, source)}
+    return {"status": Status.ERROR, "error": _error_info(exc, source)}
 
 
 def _policy_refusal_types() -> frozenset[type[BaseException]]:

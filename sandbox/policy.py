@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import CodeType
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 from RestrictedPython import compile_restricted_exec, safe_builtins
@@ -35,6 +35,7 @@ from sandbox.learner_transformer import (
     LearnerTransformer,
 )
 from sandbox.refusals import ImportRefused, SandboxRestriction
+from sandbox.result import Status
 from sandbox.sealed import SealedCallable, stand_in
 
 LEARNER_FILENAME = "<learner>"
@@ -44,7 +45,7 @@ LEARNER_FILENAME = "<learner>"
 class Refusal:
     """Why code can't run: a syntax error (with caret) or a policy rule (in plain words)."""
 
-    kind: str  # "syntax_error" or "rejected"
+    kind: Literal[Status.SYNTAX_ERROR, Status.REJECTED]
     type: str
     message: str
     line: int | None = None
@@ -57,7 +58,7 @@ def compile_learner_code(source: str) -> CodeType | Refusal:
     except (RecursionError, MemoryError):
         # CPython's parser and compiler give up on absurd nesting this way.
         return Refusal(
-            kind="rejected",
+            kind=Status.REJECTED,
             type="TooComplex",
             message="your code is nested too deeply for Python to compile it "
             "(too many brackets, operators or blocks inside each other)",
@@ -74,7 +75,7 @@ def _compile_unlocked(source: str) -> CodeType | Refusal:
         tree = ast.parse(source, filename=LEARNER_FILENAME)
     except SyntaxError as exc:
         return Refusal(
-            kind="syntax_error",
+            kind=Status.SYNTAX_ERROR,
             type=type(exc).__name__,
             message=exc.msg,
             line=exc.lineno,
@@ -83,7 +84,7 @@ def _compile_unlocked(source: str) -> CodeType | Refusal:
     result = compile_restricted_exec(tree, filename=LEARNER_FILENAME, policy=LearnerTransformer)
     if result.errors or result.code is None:
         line, message = _parse_policy_error(result.errors[0] if result.errors else "")
-        return Refusal(kind="rejected", type="PolicyError", message=message, line=line)
+        return Refusal(kind=Status.REJECTED, type="PolicyError", message=message, line=line)
     return result.code
 
 

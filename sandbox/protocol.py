@@ -7,6 +7,8 @@ import os
 import struct
 from typing import Any
 
+from sandbox.result import Status
+
 HEADER = struct.Struct(">I")
 MAX_FRAME = 32 * 1024 * 1024  # a result is capped well below this; anything larger is hostile
 
@@ -17,7 +19,7 @@ class FrameError(ValueError):
 
 def crash_result(detail: str) -> dict[str, Any]:
     """A result for a run that failed outside the learner's code (as the child sends it)."""
-    return {"status": "crashed", "error": {"type": "SandboxCrash", "message": detail}}
+    return {"status": Status.CRASHED, "error": {"type": "SandboxCrash", "message": detail}}
 
 
 def encode_frame(message: Any) -> bytes:

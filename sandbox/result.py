@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from sandbox.json_floats import decode_floats, encode_floats
 
 
 class Status(StrEnum):
@@ -91,31 +92,6 @@ class RunResult:
         data["probes"] = {name: asdict(p) for name, p in self.probes.items()}
         encoded: dict[str, Any] = encode_floats(data)
         return encoded
-
-
-# JSON has no NaN or infinity: they travel as tagged strings and come back as floats.
-_NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-_TAG = "$float"
-
-
-def encode_floats(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return {_TAG: "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")}
-    if isinstance(value, dict):
-        return {k: encode_floats(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode_floats(v) for v in value]
-    return value
-
-
-def decode_floats(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and _TAG in value:
-            return _NONFINITE.get(value[_TAG], math.nan)
-        return {k: decode_floats(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_floats(v) for v in value]
-    return value
 
 
 def _opt_int(value: Any) -> int | None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.json_floats import FLOAT_TAG, NONFINITE
 from sandbox.limits import Limits
 from sandbox.protocol import HEADER
 from sandbox.result import ErrorInfo, ProbeValue, Status
@@ -36,8 +37,6 @@ _FROM_CHILD = frozenset(
     {Status.OK, Status.ERROR, Status.SYNTAX_ERROR, Status.MEMORY, Status.OUTPUT_LIMIT,
      Status.REJECTED, Status.CRASHED}
 )  # fmt: skip
-_NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-_FLOAT_TAG = "$float"
 
 
 class HostileResult(ValueError):
@@ -202,9 +201,9 @@ def _value(raw: Any, text_cap: int) -> Any:
     """A probe's value with its float tags turned back into NaN and infinities. The depth
     and size were checked by _check_plain."""
     if isinstance(raw, dict):
-        tag = raw.get(_FLOAT_TAG) if len(raw) == 1 else None
-        if isinstance(tag, str) and tag in _NONFINITE:
-            return _NONFINITE[tag]
+        tag = raw.get(FLOAT_TAG) if len(raw) == 1 else None
+        if isinstance(tag, str) and tag in NONFINITE:
+            return NONFINITE[tag]
         return {key[:text_cap]: _value(item, text_cap) for key, item in raw.items()}
     if isinstance(raw, list):
         return [_value(item, text_cap) for item in raw]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.result import encode_floats
+from sandbox.json_floats import decode_floats, encode_floats
 from sandbox.sealed import SealedCallable, SealedPrint
 
 _ARRAY_TAG = "$array"
@@ -46,7 +46,6 @@ def encode_preset(preset: Mapping[str, Any]) -> dict[str, Any]:
 
 def decode_preset(data: Mapping[str, Any]) -> dict[str, Any]:
     """Child side: the inverse of encode_preset."""
-    from sandbox.result import decode_floats
 
     def decode(value: Any) -> Any:
         if isinstance(value, dict):

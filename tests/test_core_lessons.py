@@ -121,6 +121,6 @@ def test_unlock_rule_on_stored_progress() -> None:
 
 
 async def test_scope_settings_pass_through_to_the_store(core: TutorCore) -> None:
-    await core.set_scope_setting("guild:1", "lesson_channels", [10, 11])
-    assert await core.scope_settings("guild:1") == {"lesson_channels": [10, 11]}
-    assert await core.scope_settings("guild:2") == {}
+    await core.configs.set("guild:1", "lesson_channels", [10, 11])
+    assert await core.configs.raw("guild:1") == {"lesson_channels": [10, 11]}
+    assert await core.configs.raw("guild:2") == {}

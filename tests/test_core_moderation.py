@@ -10,7 +10,7 @@ import pytest
 
 from bot.core import Learner, SolutionNotAvailable, TutorCore, UnknownLesson
 from bot.core.export import COLUMNS, export_file_name
-from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig
+from bot.core.scope_config import LESSON_CHANNELS, MODERATOR_ROLE, ScopeConfig, SettingKey
 from lessons import load_course
 
 COURSE = load_course()
@@ -169,7 +169,7 @@ async def test_lesson_channels_add_remove_and_moderator_role(core: TutorCore) ->
     assert config.lesson_channels == ("10", "11")
     assert config.is_lesson_channel(11) and config.is_lesson_channel(99, parent_id=10)
     assert not config.is_lesson_channel(5)
-    assert await core.scope_settings("guild:1") == {LESSON_CHANNELS: ["10", "11"]}
+    assert await core.configs.raw("guild:1") == {LESSON_CHANNELS: ["10", "11"]}
     assert await configs.remove_lesson_channel("guild:1", 10, actor=MOD)
     assert await configs.remove_lesson_channel("guild:1", 11, actor=MOD)
     assert not await configs.remove_lesson_channel("guild:1", 11, actor=MOD)
@@ -188,3 +188,16 @@ def test_malformed_stored_values_read_as_unset() -> None:
     )
     assert config == ScopeConfig()
     assert config.solution_threshold(3) == 3
+
+
+async def test_a_setting_key_that_is_no_setting_is_refused_and_the_stored_keys_keep_their_names(
+    core: TutorCore,
+) -> None:
+    with pytest.raises(ValueError):
+        await core.configs.set("guild:1", "lesson_channel", ["1"])  # type: ignore[arg-type]
+    await core.configs.set("guild:1", SettingKey.LESSON_CHANNELS, ["1"])
+    assert await core.configs.raw("guild:1") == {"lesson_channels": ["1"]}
+    assert {key.value for key in SettingKey} == {
+        "lesson_channels", "moderator_role", "solution_after_failures", "completion_role",
+        "announcement_channel", "completion_role_problem", "announcement_problem",
+    }  # fmt: skip

@@ -92,7 +92,7 @@ async def test_one_submission_at_a_time_per_learner(core: TutorCore) -> None:
     assert not isinstance(first, BaseException) and first.verdict.passed
     assert isinstance(second, AlreadyGrading)
     assert "still grading your last submission" in second.message
-    assert not core.is_grading(ADA)
+    assert not core._grading  # the slot was released
     assert (await core.submit(ADA, FIRST.solution)).verdict.passed  # the slot was released
 
 
@@ -115,7 +115,7 @@ async def test_unchanged_starter_is_not_attempted_and_not_a_failure(core: TutorC
     outcome = await core.submit(ADA, FIRST.starter_code)
     assert outcome.verdict.status == "not_attempted"
     with pytest.raises(SolutionNotAvailable):
-        await core.solution(ADA)
+        await core.solution_view(ADA)
     statuses = await core.list_lessons(ADA)
     assert statuses[0].attempts == 1
 
@@ -123,11 +123,11 @@ async def test_unchanged_starter_is_not_attempted_and_not_a_failure(core: TutorC
 async def test_solution_opens_after_enough_failures(core: TutorCore) -> None:
     await core.submit(ADA, WRONG_FIRST.code)
     with pytest.raises(SolutionNotAvailable) as caught:
-        await core.solution(ADA)
+        await core.solution_view(ADA)
     assert "after 1 more failed attempt." in caught.value.message
     # A syntax error inside a fence is a failed try too (unfenced, it isn't read as code).
     await core.submit(ADA, "```python\nx = (\n```")
-    assert await core.solution(ADA) == FIRST.solution
+    assert (await core.solution_view(ADA)).code == FIRST.solution
     assert (await core.current_lesson(ADA)).solution_available
 
 
@@ -188,7 +188,7 @@ async def test_a_submission_cancelled_mid_grading_records_nothing(store: SqliteS
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert not core.is_grading(ADA)
+        assert not core._grading  # the slot was released
         assert await store.attempts("guild:1", "ada") == []
         assert (await core.submit(ADA, FIRST.solution)).verdict.passed
 

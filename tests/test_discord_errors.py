@@ -7,10 +7,10 @@ import logging
 import pytest
 from discord import app_commands
 
-from bot.core import AlreadyGrading
-from bot.discord_app.cooldown import SubmissionCooldown
-from bot.discord_app.errors import CoolingDown, explain
-from bot.discord_app.reply_index import ReplyIndex
+from bot.core import AlreadyGrading, CoolingDown
+from bot.core.cooldown import SubmissionCooldown
+from bot.discord_app.errors import explain
+from cogs.submissions.reply_index import ReplyIndex
 
 
 def test_a_tutor_error_is_shown_as_its_message() -> None:
@@ -41,13 +41,13 @@ def test_cooldown_and_permission_errors_are_friendly() -> None:
 
 def test_the_cooldown_refuses_a_second_submission_inside_the_window() -> None:
     cooldown = SubmissionCooldown(60.0)
-    cooldown.begin("guild:1/42")
+    cooldown.begin(("guild:1", "42"))
     with pytest.raises(CoolingDown):
-        cooldown.begin("guild:1/42")
-    assert 59.0 < cooldown.remaining("guild:1/42") <= 60.0
-    assert cooldown.remaining("guild:1/43") == 0.0
-    cooldown.begin("guild:1/43")  # someone else is not affected
-    SubmissionCooldown(0.0).begin("guild:1/42")
+        cooldown.begin(("guild:1", "42"))
+    assert 59.0 < cooldown.remaining(("guild:1", "42")) <= 60.0
+    assert cooldown.remaining(("guild:1", "43")) == 0.0
+    cooldown.begin(("guild:1", "43"))  # someone else is not affected
+    SubmissionCooldown(0.0).begin(("guild:1", "42"))
 
 
 def test_reply_index_forgets_replies_after_the_edit_window() -> None:

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from bot.discord_app.export_file import ExportTooLarge, export_file
+from cogs.moderation.export_file import ExportTooLarge, export_file
 
 CSV = "user_id,lesson_id,status\n" + "".join(f"{i},numpy-basics,passed\n" for i in range(5_000))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord_app.rendering.verdict import loss_change
+from cogs.submissions.verdict_rendering import loss_change
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,11 @@ import discord
 from bot.core import FunnelView, LearnerReport, LessonFunnel, LessonStatus, ScopeConfig
 from bot.core.views import LeaderboardPage
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.audit import audit_embed
-from bot.discord_app.rendering.moderation import (
-    attempt_line,
-    config_embed,
-    funnel_embed,
-    leaderboard_embed,
-    learner_embed,
-)
 from bot.store import AttemptRecord, AuditEntry, LeaderboardRow, LearnerRecord
+from cogs.leaderboard.rendering import leaderboard_embed
+from cogs.moderation.audit_rendering import audit_embed
+from cogs.moderation.rendering import attempt_line, funnel_embed, learner_embed
+from cogs.settings.rendering import config_embed
 from lessons import load_course
 
 COURSE = load_course()
@@ -178,7 +174,7 @@ def test_the_audit_log_reads_as_words_with_mentions_and_lesson_titles() -> None:
         entry("unlock", "already unlocked", user_id="42", lesson_id="gone-lesson"),
         entry("config", 'completion_role_problem = "I don\'t have Manage Roles."', actor="the bot"),
     ]
-    lines = (audit_embed(entries, COURSE).description or "").splitlines()
+    lines = (audit_embed(entries, COURSE.find).description or "").splitlines()
     by = "by <@1300000000000000001> (mod\\_ann)"
     assert lines[0] == f"<t:1700000000:f> · **moderator role** → <@&1300000000000000555> · {by}"
     assert lines[1] == f"<t:1700000000:f> · **solution policy** → back to the default · {by}"

@@ -7,10 +7,10 @@ from dataclasses import replace
 import discord
 
 from bot.discord_app.rendering import limits
-from bot.discord_app.rendering.lesson import lesson_messages
 from bot.discord_app.rendering.split import pack_embeds, split_markdown
 from bot.discord_app.rendering.text import code_block, defuse_fences, numbered_output
-from bot.discord_app.rendering.verdict import verdict_embed
+from cogs.lessons.rendering import lesson_messages
+from cogs.submissions.verdict_rendering import verdict_embed
 from lessons import CheckResult, Verdict, load_course
 from sandbox import ErrorInfo
 
@@ -44,6 +44,17 @@ def test_embeds_are_packed_under_ten_per_message_and_six_thousand_characters() -
     for message in messages:
         assert len(message) <= limits.EMBEDS_PER_MESSAGE
         assert sum(len(e) for e in message) <= limits.EMBED_TOTAL_PER_MESSAGE
+
+
+def test_an_open_solution_is_pointed_out_until_the_lesson_is_passed() -> None:
+    lesson = load_course().lessons[0]
+
+    def footer(**flags: bool) -> str:
+        return lesson_messages(lesson, course_length=7, **flags)[-1][-1].footer.text or ""
+
+    assert "/lesson solution" in footer(solution_open=True)
+    assert "/lesson solution" not in footer()
+    assert "/lesson solution" not in footer(solution_open=True, completed=True)
 
 
 def test_a_very_long_lesson_is_split_within_every_limit() -> None:

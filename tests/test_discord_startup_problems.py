@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.discord_app.runtime import open_tutor_bot
+
 
 def _run_bot(database: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DISCORD_TOKEN": "not-a-real-token", "DATABASE_PATH": str(database)}
@@ -37,15 +39,10 @@ def test_an_unusable_database_is_one_line(tmp_path: Path, kind: str) -> None:
         assert database.read_text() == "these are my notes, not a database\n"
 
 
-async def test_the_cooldown_comes_from_the_settings() -> None:
-    from bot.discord_app.bot import TutorBot
+async def test_the_cooldown_comes_from_the_settings(tmp_path: Path) -> None:
     from bot.settings import Settings
 
-    bot = TutorBot(settings=Settings(submission_cooldown_s=7.5), core=None)
-    try:
-        assert bot.cooldown.seconds == 7.5
-        explicit = TutorBot(settings=Settings(), core=None, submission_cooldown_s=0.0)
-        assert explicit.cooldown.seconds == 0.0
-        await explicit.close()
-    finally:
-        await bot.close()
+    for seconds in (7.5, 0.0):
+        settings = Settings(submission_cooldown_s=seconds, database_path=tmp_path / "t.sqlite3")
+        async with open_tutor_bot(settings) as bot:
+            assert bot.core._cooldown.seconds == seconds

@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 from bot.discord_app.bot import TutorBot
-from bot.discord_app.submitting import QUEUED_NOTICE
+from cogs.submissions.grading import QUEUED_NOTICE
 from lessons import load_course
+from sandbox import Sandbox
 from tests.discord_emulator.harness import bot_on_emulator, fenced, passed
 
 INFINITE_LOOP = "while True:\n    pass\n"
@@ -15,7 +16,9 @@ INFINITE_LOOP = "while True:\n    pass\n"
 
 async def pool_is_full(bot: TutorBot) -> None:
     # Polls the pool's own flag; bounded by wait_for in the callers.
-    while not bot.sandbox_saturated:
+    sandbox = bot.core.sandbox
+    assert isinstance(sandbox, Sandbox)
+    while not sandbox.saturated:
         await asyncio.sleep(0.01)
 
 
@@ -86,7 +89,7 @@ async def test_a_submission_during_shutdown_is_told_to_come_back(tmp_path: Path)
         await running.discord.wait_for_reactions(looping, ["⏳"])
         closing = asyncio.create_task(running.bot.close())  # as SIGTERM does
         await asyncio.sleep(0)  # it starts: from now on it waits for the running grading
-        assert running.bot.closing
+        assert running.bot.core._closing  # the core admits nothing new from here on
 
         late = await running.discord.send_message(quy, fenced(first.solution))
         refusal = await running.discord.wait_for_reply(late, done=lambda r: bool(r["content"]))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord_app.channel_replies import CANNOT_POST
-from bot.discord_app.verdicts import GradedSubmission
+from bot.discord_app.events import GradedSubmission
+from cogs.submissions.channel_replies import CANNOT_POST
 from lessons import load_course
 from tests.discord_emulator.harness import Running, bot_on_emulator, fenced, passed
 from tests.discord_emulator.state import EMBED_LINKS, SEND_MESSAGES

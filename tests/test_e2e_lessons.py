@@ -126,8 +126,7 @@ async def test_our_own_failure_is_an_apology_with_the_logged_error_id(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with bot_on_emulator(tmp_path) as running:
-        assert running.bot.store is not None
-        await running.bot.store.close()  # the database goes away under the bot
+        await running.bot.core.store.close()  # the database goes away under the bot
         gil = running.discord.add_member("gil")
         asked = await running.discord.slash(gil, "progress")
         answer = (await running.discord.wait_for_callback(asked))["data"]

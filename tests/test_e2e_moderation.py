@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,11 +16,9 @@ import pytest
 
 from bot.core import Learner, guild_scope
 from bot.core.scope_config import MODERATOR_ROLE
-from bot.discord_app import confirm, leaderboard_pager
-from bot.discord_app import export_file as export_file_module
-from bot.discord_app.export_file import export_file
 from bot.discord_app.prompts import prompt_custom_id
 from bot.store import NewAttempt, SqliteStore
+from cogs.moderation.export_file import export_file
 from lessons import load_course
 from tests.discord_emulator import Json
 from tests.discord_emulator.harness import (
@@ -46,7 +45,7 @@ def scope_of(running: Running) -> str:
 
 async def seed_learners(running: Running, count: int) -> list[Json]:
     """`count` members who passed 1 to 3 lessons each, recorded straight in the store."""
-    store = running.bot.store
+    store = running.bot.core.store
     assert isinstance(store, SqliteStore)
     members = []
     for i in range(count):
@@ -91,7 +90,7 @@ async def test_a_non_moderator_is_refused_even_if_discord_lets_the_command_throu
 async def test_the_moderator_role_is_enough_without_manage_server(tmp_path: Path) -> None:
     async with bot_on_emulator(tmp_path) as running:
         role_id = await running.discord.add_role("tutors")
-        await running.bot.core.set_scope_setting(scope_of(running), MODERATOR_ROLE, str(role_id))
+        await running.bot.core.configs.set(scope_of(running), MODERATOR_ROLE, str(role_id))
         tom = running.discord.add_member("tom")
         asked = await running.discord.slash(
             tom, "leaderboard", permissions=MEMBER_PERMISSIONS, roles=[role_id]
@@ -142,8 +141,9 @@ async def test_a_moderator_pages_through_25_learners(tmp_path: Path) -> None:
 async def test_leaderboard_can_be_public_and_its_buttons_time_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(leaderboard_pager, "PAGER_TIMEOUT_S", 0.2)
     async with bot_on_emulator(tmp_path) as running:
+        # Patched in the module the running bot loaded (extensions are reloaded per bot).
+        monkeypatch.setattr(sys.modules["cogs.leaderboard.pager"], "PAGER_TIMEOUT_S", 0.2)
         await seed_learners(running, 11)
         mod = running.discord.add_member("mod")
         board = await running.discord.wait_for_response(
@@ -220,8 +220,9 @@ async def test_unlock_and_reset_ask_first_and_are_audited(tmp_path: Path) -> Non
 async def test_an_unanswered_prompt_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(confirm, "CONFIRM_TIMEOUT_S", 0.2)
     async with bot_on_emulator(tmp_path) as running:
+        # Patched in the module the running bot loaded (extensions are reloaded per bot).
+        monkeypatch.setattr(sys.modules["cogs.moderation.confirm"], "CONFIRM_TIMEOUT_S", 0.2)
         ann, mod = running.discord.add_member("ann"), running.discord.add_member("mod")
         prompt = await confirm_prompt(running, mod, "tutor unlock", member=ann, lesson="2")
         await running.discord.state.wait_until(lambda: prompt["components"] == [] or None, 30)
@@ -268,9 +269,11 @@ async def test_export_csv_parses_and_matches_the_database(
         threads.append(threading.current_thread())
         return export_file(*args)
 
-    # The cog is loaded (and imports it) when the bot starts.
-    monkeypatch.setattr(export_file_module, "export_file", recording_export_file)
     async with bot_on_emulator(tmp_path) as running:
+        # Patched where the running bot's cog (extensions are reloaded per bot) looks it up.
+        monkeypatch.setattr(
+            sys.modules["cogs.moderation.commands"], "export_file", recording_export_file
+        )
         learners = await seed_learners(running, 4)
         running.discord.remove_member(learners[3])  # left: no account name to be found
         mod = running.discord.add_member("mod")
@@ -315,8 +318,7 @@ async def test_a_failing_page_turn_is_an_apology_with_an_error_id(tmp_path: Path
         board = await running.discord.wait_for_response(
             await running.discord.slash(mod, "leaderboard")
         )
-        assert running.bot.store is not None
-        await running.bot.store.close()  # the database goes away under the bot
+        await running.bot.core.store.close()  # the database goes away under the bot
         turned = await running.discord.click(mod, board, prompt_button(running, NEXT))
         answer = await running.discord.wait_for_callback(turned)
         assert "error id" in answer["data"]["content"] and answer["data"]["flags"] & EPHEMERAL

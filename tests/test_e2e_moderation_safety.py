@@ -92,7 +92,7 @@ async def test_a_stored_everyone_moderator_role_grants_nothing(tmp_path: Path) -
         eve = running.discord.add_member("eve")
         ann = await learner_with_progress(running, "ann")
         # As a database written before the bot refused it would have it.
-        await running.bot.core.set_scope_setting(
+        await running.bot.core.configs.set(
             scope_of(running), MODERATOR_ROLE, str(running.discord.guild_id)
         )
         await assert_reset_refused(running, eve, [], ann)

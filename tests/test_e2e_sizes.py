@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord_app import runtime
+from bot import opening
 from lessons import load_course
 from lessons.course import Course
 from tests.discord_emulator import Json
@@ -29,7 +29,7 @@ async def test_a_lesson_too_long_for_one_message_arrives_in_several(
 ) -> None:
     long_first = replace(FIRST, explanation=(FIRST.explanation.strip() + "\n\n") * 40)
     long_course = Course([long_first, *COURSE.lessons[1:]])
-    monkeypatch.setattr(runtime, "load_course", lambda: long_course)
+    monkeypatch.setattr(opening, "load_course", lambda: long_course)
     async with bot_on_emulator(tmp_path) as running:
         ann = running.discord.add_member("ann")
         asked = await running.discord.slash(ann, "lesson next")

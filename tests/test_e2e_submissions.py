@@ -131,7 +131,7 @@ async def test_only_configured_lesson_channels_are_read(tmp_path: Path) -> None:
     async with bot_on_emulator(tmp_path) as running:
         discord_ = running.discord
         scope = f"guild:{discord_.guild_id}"
-        await running.bot.core.set_scope_setting(
+        await running.bot.core.configs.set(
             scope, "lesson_channels", [str(discord_.lesson_channel_id)]
         )
         gia = discord_.add_member("gia")

@@ -9,7 +9,7 @@ from pathlib import Path
 import discord
 
 from bot.core import SubmissionOutcome
-from bot.discord_app.verdicts import GradedSubmission
+from bot.discord_app.events import GradedSubmission
 from lessons import load_course
 from tests.discord_emulator.harness import bot_on_emulator, fenced, passed
 

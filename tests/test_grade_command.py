@@ -159,7 +159,7 @@ class OverlapOnly:
 def test_files_are_graded_concurrently(
     files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("bot.commands.grade.Sandbox", OverlapOnly)
+    monkeypatch.setattr("bot.sandbox_pool.Sandbox", OverlapOnly)
     assert _grade("4", str(files["uphill"]), str(files["broken"]), "--json") == 1
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [row["status"] for row in rows] == ["failed", "syntax_error"]

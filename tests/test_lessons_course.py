@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from lessons.course import LESSONS_DIR, Lesson, load_course, read_course
-from lessons.loading import LessonFormatError
+from lessons.loading import LessonFormatError, read_lesson_folder
 
 COURSE = load_course()
 LESSONS = COURSE.lessons
@@ -115,3 +116,15 @@ def test_header_lines_are_stripped_from_learner_code() -> None:
     assert fixture.fails == "mse-value"
     assert fixture.expect == "summed the squared errors instead of averaging"
     assert not fixture.code.startswith("#")
+
+
+def test_the_loader_builds_the_lesson_and_the_course_only_numbers_it() -> None:
+    for lesson in LESSONS:
+        loaded = read_lesson_folder(lesson.path)
+        assert loaded.number == 0
+        for field in dataclasses.fields(Lesson):
+            if field.name.startswith("_") or field.name in ("number", "checks"):
+                continue  # functions: a fresh import of checks.py makes new ones
+            assert getattr(loaded, field.name) == getattr(lesson, field.name), field.name
+        assert [c.name for c in loaded.checks] == [c.name for c in lesson.checks]
+        assert loaded.probes(lesson.data(1)) == lesson.probes(lesson.data(1))

@@ -106,7 +106,7 @@ class NoSandbox:
 def test_local_says_plainly_when_the_sandbox_cannot_start(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("bot.commands.local.Sandbox", NoSandbox)
+    monkeypatch.setattr("bot.sandbox_pool.Sandbox", NoSandbox)
     monkeypatch.setattr("sys.stdin", io.StringIO("next\n"))
     args = ["local", "--db", str(tmp_path / "t.db"), "--name", "ada"]
     assert main(["--env-file", "/nonexistent/.env", *args]) == 1

@@ -109,6 +109,16 @@ def test_every_lesson_piped_has_no_markdown_symbols() -> None:
         assert "\x1b" not in out
 
 
+def test_an_open_solution_is_pointed_out_until_the_lesson_is_passed() -> None:
+    lesson = COURSE.lessons[0]
+    hint = "Stuck? The reference solution is open to you: type solution."
+    stuck = shown(render_lesson(LessonView(lesson, len(COURSE), solution_available=True), PLAIN))
+    assert hint in stuck
+    assert hint not in shown(render_lesson(LessonView(lesson, len(COURSE)), PLAIN))
+    passed = LessonView(lesson, len(COURSE), completed=True, solution_available=True)
+    assert hint not in shown(render_lesson(passed, PLAIN))
+
+
 def verdict(**overrides: object) -> Verdict:
     fields: dict[str, object] = {
         "lesson_id": "how-models-learn",

@@ -67,7 +67,7 @@ def test_local_refuses_to_start_without_a_layer_unless_allowed(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("bot.commands.local.SandboxOptions", _without_landlock)
+    monkeypatch.setattr("bot.sandbox_pool.SandboxOptions", _without_landlock)
     monkeypatch.setenv("SANDBOX_ALLOW_MISSING_LAYERS", allowed)
     monkeypatch.setattr("sys.stdin", io.StringIO("lessons\n"))
     args = ["local", "--db", str(tmp_path / "t.db"), "--name", "ada"]
@@ -83,7 +83,7 @@ def test_local_refuses_to_start_without_a_layer_unless_allowed(
 async def test_run_refuses_to_start_without_a_layer(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("bot.discord_app.runtime.SandboxOptions", _without_landlock)
+    monkeypatch.setattr("bot.sandbox_pool.SandboxOptions", _without_landlock)
     settings = Settings(database_path=tmp_path / "t.db")
     with pytest.raises(StartupProblem, match="landlock layer is missing"):
         async with open_tutor_bot(settings):

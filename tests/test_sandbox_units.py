@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from sandbox import Limits
+from sandbox.json_floats import decode_floats, encode_floats
 from sandbox.policy import Refusal, compile_learner_code
 from sandbox.protocol import FrameBuffer, FrameError, encode_frame
-from sandbox.result import ProbeValue, decode_floats, encode_floats
+from sandbox.result import ProbeValue
 from sandbox.validation import validate_code
 from sandbox.values import decode_preset, describe_value, encode_preset
 

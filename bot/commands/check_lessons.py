@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import sys
 
+from bot.sandbox_pool import open_sandbox
+from bot.settings import Settings
 from lessons import Course, load_course
 from lessons.loading import LessonFormatError
 from lessons.seed_sweep import SEED_BUDGET_S, SWEEP_SEEDS, sweep_data
 from lessons.validation import DEFAULT_SEEDS, LessonReport, validate_course
-from sandbox import Limits, Sandbox, SandboxUnavailable
+from sandbox import SandboxUnavailable
 
 NAME = "check-lessons"
 HELP = (
@@ -50,11 +52,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"FAIL  the course can't be read: {exc}")
         return 1
     settings = args.settings
-    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
-        reports = asyncio.run(
-            _check(course, tuple(range(1, args.seeds + 1)), limits, settings.sandbox_workers)
-        )
+        reports = asyncio.run(_check(course, tuple(range(1, args.seeds + 1)), settings))
     except SandboxUnavailable as exc:
         print(f"error: the sandbox cannot start: {exc}", file=sys.stderr)
         return 1
@@ -75,8 +74,6 @@ def run(args: argparse.Namespace) -> int:
     return 0 if not failed else 1
 
 
-async def _check(
-    course: Course, seeds: tuple[int, ...], limits: Limits, workers: int
-) -> list[LessonReport]:
-    async with Sandbox(workers=workers, limits=limits) as sandbox:
+async def _check(course: Course, seeds: tuple[int, ...], settings: Settings) -> list[LessonReport]:
+    async with open_sandbox(settings, every_layer=True) as sandbox:
         return await validate_course(course, sandbox, seeds)

@@ -16,9 +16,11 @@ from bot.console.output import Output
 from bot.console.style import Style
 from bot.console.verdict_text import render_verdict
 from bot.core import NoCodeFound
+from bot.sandbox_pool import open_sandbox, sandbox_limits
+from bot.settings import Settings
 from lessons import GradingError, Lesson, Verdict, grade_submission, load_course
 from lessons.judge import not_attempted
-from sandbox import Limits, Sandbox, SandboxUnavailable
+from sandbox import SandboxUnavailable
 
 NAME = "grade"
 HELP = (
@@ -64,11 +66,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = args.settings
-    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
-        verdicts = asyncio.run(
-            _grade_all(lesson, submissions, limits, settings.sandbox_workers, args.seed)
-        )
+        verdicts = asyncio.run(_grade_all(lesson, submissions, settings, args.seed))
     except (SandboxUnavailable, GradingError) as exc:
         print(f"error: grading is not possible right now: {exc}", file=sys.stderr)
         return 1
@@ -88,9 +87,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _grade_all(
-    lesson: Lesson, submissions: list[Submission], limits: Limits, workers: int, seed: int | None
+    lesson: Lesson, submissions: list[Submission], settings: Settings, seed: int | None
 ) -> list[Verdict]:
-    async with Sandbox(workers=workers, limits=limits) as sandbox:
+    limits = sandbox_limits(settings)
+    async with open_sandbox(settings, limits=limits, every_layer=True) as sandbox:
 
         async def one(submission: Submission) -> Verdict:
             extraction = extract_from_file(submission.text)

@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 
 from bot.console import ConsoleSession, LineReader, Style
-from bot.core import LOCAL_SCOPE, Learner, TutorCore
+from bot.core import LOCAL_SCOPE, Learner
 from bot.core.text import valid_unicode
+from bot.opening import open_core
 from bot.plots import Plotter
 from bot.settings import Settings
-from bot.store import StoreError, chosen_store
-from lessons import load_course
-from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
+from bot.store import StoreError
+from sandbox import SandboxUnavailable
 
 NAME = "local"
 HELP = "take the course in this terminal (no Discord needed; progress is saved)"
@@ -67,30 +67,19 @@ async def _run(args: argparse.Namespace) -> int:
     if settings.log_level == "INFO":
         # The terminal belongs to the learner: routine INFO lines would cut into lessons.
         logging.getLogger().setLevel(logging.WARNING)
-    path = args.db or settings.database_path
-    # --db names a SQLite file; without it, DATABASE_URL (when set) wins as it does for `run`.
-    url = (
-        settings.database_url.get_secret_value() if settings.database_url and not args.db else None
-    )
     colour = {"auto": None, "always": True, "never": False}[args.color]
     learner = _local_learner(args.name)
-    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
     try:
+        # --db names a SQLite file; without it, DATABASE_URL (when set) wins as it does for `run`.
         async with (
-            chosen_store(url, path) as store,
-            Sandbox(
+            open_core(
+                settings,
                 workers=min(LOCAL_WORKERS, settings.sandbox_workers),
-                limits=limits,
-                options=SandboxOptions(allow_missing_layers=settings.sandbox_allow_missing_layers),
-            ) as sandbox,
+                db_path=args.db,
+                paced=False,  # one learner at their own terminal: no pause to enforce
+            ) as core,
             Plotter() as plotter,
         ):
-            core = TutorCore(
-                store,
-                sandbox,
-                load_course(),
-                solution_after_failures=settings.solution_after_failures,
-            )
             session = ConsoleSession(
                 core,
                 learner,

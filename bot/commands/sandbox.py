@@ -2,8 +2,8 @@
 
 `prepare()` starts the zygote process before the command line loads its settings, so it
 imports NumPy and the sandbox on the other core meanwhile; the pool configures it with
-the settings' worker count once they are read. The pool itself (asyncio) is imported
-only after that, in `run`.
+the settings' worker count once they are read. The settings, the pool builder and the
+pool itself (asyncio) are imported only after that, in `run`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.commands._inputs import InputError, read_inputs
 from sandbox.zygote_launch import LaunchedZygote, launch_zygote
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from sandbox import Limits, RunResult
 
 NAME = "sandbox"
@@ -42,7 +43,8 @@ def prepare() -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from sandbox import Limits, Status
+    from bot.sandbox_pool import sandbox_limits
+    from sandbox import Status
 
     settings = args.settings
     timeout = args.timeout if args.timeout is not None else settings.sandbox_timeout_s
@@ -55,20 +57,25 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    limits = Limits(timeout_s=timeout, memory_mb=memory)
-    results = asyncio.run(_run_all(sources, limits, settings.sandbox_workers))
+    limits = sandbox_limits(settings, timeout_s=timeout, memory_mb=memory)
+    results = asyncio.run(_run_all(sources, settings, limits))
     for (name, _), result in zip(sources, results, strict=True):
         print(_as_json(name, result) if args.json else _as_text(name, result))
     return 0 if all(r.status is Status.OK for r in results) else 1
 
 
-async def _run_all(sources: list[tuple[str, str]], limits: Limits, workers: int) -> list[RunResult]:
+async def _run_all(
+    sources: list[tuple[str, str]], settings: Settings, limits: Limits
+) -> list[RunResult]:
     import asyncio
 
-    from sandbox import ErrorInfo, RunResult, Sandbox, Status
+    from bot.sandbox_pool import open_sandbox
+    from sandbox import ErrorInfo, RunResult, Status
 
     launched = _launched.pop() if _launched else None
-    async with Sandbox(workers=workers, limits=limits, launched=launched) as sandbox:
+    async with open_sandbox(
+        settings, limits=limits, every_layer=True, launched=launched
+    ) as sandbox:
 
         async def one(text: str) -> RunResult:
             extraction = extract_from_file(text)

@@ -31,6 +31,8 @@ def render_lesson(view: LessonView, style: Style) -> RenderableType:
     parts: list[RenderableType] = [lesson_title(lesson, view.total_lessons)]
     if view.completed:
         parts.append(Text("You have passed this lesson; submit again to practise.", style="green"))
+    elif view.solution_available:
+        parts.append(footer("Stuck? The reference solution is open to you: type `solution`."))
     parts += [
         Text(),
         markdown(lesson.explanation),

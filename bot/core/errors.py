@@ -40,6 +40,22 @@ class AlreadyGrading(TutorError):
         )
 
 
+class CoolingDown(TutorError):
+    """The learner submitted again too soon after their last submission."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        seconds = max(1, round(retry_after_s))
+        super().__init__(f"⏳ Not so fast: you can submit again in {seconds} s.")
+
+
+class ShuttingDown(TutorError):
+    """The tutor is stopping: running gradings finish, no new ones start."""
+
+    def __init__(self) -> None:
+        super().__init__("🔧 The tutor is restarting: please submit again in a minute.")
+
+
 class NoCodeFound(TutorError):
     def __init__(self, problem: str) -> None:
         self.problem = problem

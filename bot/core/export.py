@@ -42,13 +42,6 @@ UsernameOf = Callable[[str], str | None]  # user id -> account name, None when u
 UsernameLookup = Callable[[list[str]], Awaitable[Mapping[str, str]]]
 
 
-def progress_csv(
-    course: Course, rows: Iterable[LearnerProgress], username_of: UsernameOf | None = None
-) -> str:
-    """`username_of` names the accounts the front end knows; the others stay blank."""
-    return csv_header() + csv_rows(course, rows, username_of)
-
-
 def csv_header() -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(COLUMNS)

@@ -60,11 +60,3 @@ class FunnelTally:
                 for lesson in self.course
             ],
         )
-
-
-def course_funnel(
-    scope: str, course: Course, rows: Iterable[LearnerProgress], failing: Sequence[FailingCheck]
-) -> FunnelView:
-    tally = FunnelTally(course)
-    tally.add(rows)
-    return tally.view(scope, failing)

@@ -12,21 +12,42 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot.core.errors import SettingRefused
 from bot.store import Store
 
-LESSON_CHANNELS = "lesson_channels"  # list of channel ids; empty: every channel
-MODERATOR_ROLE = "moderator_role"  # role id whose members may moderate
-SOLUTION_AFTER_FAILURES = "solution_after_failures"  # int; 0: only after passing
-COMPLETION_ROLE = "completion_role"  # role id given on finishing the course
-ANNOUNCEMENT_CHANNEL = "announcement_channel"  # channel id for course completions
-# Why the bot last failed to give the completion role / to announce (text), until it works
-# again or a moderator changes that setting: so moderators see it, not only the log.
-COMPLETION_ROLE_PROBLEM = "completion_role_problem"
-ANNOUNCEMENT_PROBLEM = "announcement_problem"
-PROBLEM_OF = {COMPLETION_ROLE: COMPLETION_ROLE_PROBLEM, ANNOUNCEMENT_CHANNEL: ANNOUNCEMENT_PROBLEM}
+
+class SettingKey(StrEnum):
+    """The per-scope settings. The values are the keys the store keeps."""
+
+    LESSON_CHANNELS = "lesson_channels"  # list of channel ids; empty: every channel
+    MODERATOR_ROLE = "moderator_role"  # role id whose members may moderate
+    SOLUTION_AFTER_FAILURES = "solution_after_failures"  # int; 0: only after passing
+    COMPLETION_ROLE = "completion_role"  # role id given on finishing the course
+    ANNOUNCEMENT_CHANNEL = "announcement_channel"  # channel id for course completions
+    # Why the bot last failed to give the completion role / to announce (text), until it
+    # works again or a moderator changes that setting: so moderators see it, not only the log.
+    COMPLETION_ROLE_PROBLEM = "completion_role_problem"
+    ANNOUNCEMENT_PROBLEM = "announcement_problem"
+
+
+# What a setting holds, as JSON: ids are strings, the solution policy an int; None removes it.
+SettingValue = str | int | list[str] | None
+
+LESSON_CHANNELS = SettingKey.LESSON_CHANNELS
+MODERATOR_ROLE = SettingKey.MODERATOR_ROLE
+SOLUTION_AFTER_FAILURES = SettingKey.SOLUTION_AFTER_FAILURES
+COMPLETION_ROLE = SettingKey.COMPLETION_ROLE
+ANNOUNCEMENT_CHANNEL = SettingKey.ANNOUNCEMENT_CHANNEL
+COMPLETION_ROLE_PROBLEM = SettingKey.COMPLETION_ROLE_PROBLEM
+ANNOUNCEMENT_PROBLEM = SettingKey.ANNOUNCEMENT_PROBLEM
+_ROLE_OR_CHANNEL = frozenset({MODERATOR_ROLE, COMPLETION_ROLE, ANNOUNCEMENT_CHANNEL})
+PROBLEM_OF: dict[SettingKey, SettingKey] = {
+    COMPLETION_ROLE: COMPLETION_ROLE_PROBLEM,
+    ANNOUNCEMENT_CHANNEL: ANNOUNCEMENT_PROBLEM,
+}
 # Who the audit log names when the bot itself records a delivery problem.
 BOT_ACTOR = "the bot"
 
@@ -120,8 +141,11 @@ class ScopeConfigs:
     async def raw(self, scope: str) -> dict[str, Any]:
         return await self.store.scope_settings(scope)
 
-    async def set(self, scope: str, key: str, value: Any, *, actor: str | None = None) -> None:
-        """A JSON-able value; None removes the setting."""
+    async def set(
+        self, scope: str, key: SettingKey, value: SettingValue, *, actor: str | None = None
+    ) -> None:
+        """None removes the setting. ValueError for a key that is no setting."""
+        key = SettingKey(key)
         self._cache.pop(scope, None)
         try:
             await self.store.set_scope_setting(scope, key, value, actor=actor)
@@ -154,12 +178,12 @@ class ScopeConfigs:
         await self.set(scope, SOLUTION_AFTER_FAILURES, after_failures, actor=actor)
 
     async def set_role_or_channel(
-        self, scope: str, key: str, object_id: int | str | None, *, actor: str
+        self, scope: str, key: SettingKey, object_id: int | str | None, *, actor: str
     ) -> None:
         """The moderator role, completion role or announcement channel; None clears it.
         SettingRefused when one role would be both the moderator and the completion role:
         finishing the course must never make a learner a moderator."""
-        if key not in (MODERATOR_ROLE, COMPLETION_ROLE, ANNOUNCEMENT_CHANNEL):
+        if key not in _ROLE_OR_CHANNEL:
             raise ValueError(f"{key!r} is not a role or channel setting")
         value = None if object_id is None else str(object_id)
         config = await self.get(scope)
@@ -177,7 +201,7 @@ class ScopeConfigs:
         if key in PROBLEM_OF:  # a changed setting starts with a clean slate
             await self.note_problem(scope, key, None)
 
-    async def note_problem(self, scope: str, key: str, problem: str | None) -> None:
+    async def note_problem(self, scope: str, key: SettingKey, problem: str | None) -> None:
         """Record why delivering `key` (completion role or announcement channel) failed, or
         None once it works. Written, and audited as the bot, only when it changes."""
         problem_key = PROBLEM_OF[key]

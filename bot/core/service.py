@@ -11,22 +11,25 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
-from bot.code_extraction import HOW_TO_FORMAT, extract_code, extract_from_file
+from bot.code_extraction import HOW_TO_FORMAT, Extraction, extract_code, extract_from_file
+from bot.core.cooldown import SubmissionCooldown
 from bot.core.errors import (
     AlreadyGrading,
     GraderProblem,
     LessonLocked,
     NoCodeFound,
     NoHints,
+    ShuttingDown,
     SolutionNotAvailable,
     UnknownLesson,
     WrongLesson,
 )
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
-from bot.core.scope_config import ScopeConfig, ScopeConfigs
+from bot.core.scope_config import ScopeConfigs
+from bot.core.staff_tools import StaffTools
+from bot.core.submission_events import NO_EVENTS, SubmissionEvents
 from bot.core.text import valid_unicode
 from bot.core.unlocking import lesson_after, lesson_before, unlocked_ids
 from bot.core.views import (
@@ -40,7 +43,7 @@ from bot.core.views import (
 )
 from bot.core.wrong_lesson import lesson_for_code, missing_name
 from bot.store import LearnerRecord, LessonProgress, NewAttempt, Store
-from lessons import Course, Lesson, Verdict, grade_submission
+from lessons import Course, Lesson, Verdict, VerdictStatus, grade_submission
 from lessons.grading import (
     DEFAULT_DEADLINES,
     Deadlines,
@@ -53,7 +56,9 @@ from lessons.grading import (
 log = logging.getLogger(__name__)
 
 # Outcomes that are not the learner getting it wrong: they do not bring the solution closer.
-_NOT_A_FAILURE = {"passed", "not_attempted", "crashed"}
+_NOT_A_FAILURE = frozenset(
+    {VerdictStatus.PASSED, VerdictStatus.NOT_ATTEMPTED, VerdictStatus.CRASHED}
+)
 
 MAX_PAGE_SIZE = 50
 
@@ -76,7 +81,7 @@ class _State:
         return self.progress.get(lesson.id) or LessonProgress(lesson.id)
 
 
-class TutorCore:
+class TutorCore(StaffTools):
     def __init__(
         self,
         store: Store,
@@ -85,17 +90,25 @@ class TutorCore:
         *,
         solution_after_failures: int = 3,
         deadlines: Deadlines = DEFAULT_DEADLINES,
+        submission_cooldown_s: float = 0.0,
     ) -> None:
         self.store = store
         self.sandbox = sandbox
         self.course = course
-        self.solution_after_failures = solution_after_failures  # unless a scope sets its own
+        self._solution_after_failures = solution_after_failures
         self.configs = ScopeConfigs(store)
         self.moderation = Moderation(store, course)
         self.deadlines = deadlines  # for the lesson's trusted grading code
         self._grading: set[tuple[str, str]] = set()
+        self._cooldown = SubmissionCooldown(submission_cooldown_s)
+        self._closing = False
         # This core's name on grading leases: other processes on the database hold others.
         self._lease_holder = secrets.token_hex(8)
+
+    @property
+    def solution_after_failures(self) -> int:
+        """The bot's solution policy (SOLUTION_AFTER_FAILURES), unless a scope sets its own."""
+        return self._solution_after_failures
 
     # Reading lessons
 
@@ -130,25 +143,48 @@ class TutorCore:
 
     # Submitting
 
+    def find_code(self, text: str, *, require_fence: bool = False) -> Extraction:
+        """The code in a message, or why there is none (`code` and `problem` both None: the
+        message is conversation). A front end that must look before submitting passes the
+        result to `submit`, so the message is read once."""
+        return extract_code(valid_unicode(text), require_fence=require_fence)
+
+    def stop_admitting(self) -> None:
+        """From now on `submit` refuses new submissions (ShuttingDown); running ones finish."""
+        self._closing = True
+
     async def submit(
         self,
         learner: Learner,
-        text: str,
+        text: str | Extraction,
         lesson_id: str | None = None,
         *,
         require_fence: bool = False,
         as_file: bool = False,
+        events: SubmissionEvents = NO_EVENTS,
+        wait_out_cooldown: bool = False,
     ) -> SubmissionOutcome:
-        """Extract the code from `text`, grade it on the lesson (the current one unless
-        named), and record the attempt together with any unlock it earns.
+        """Admit the submission, extract the code from `text` (unless it is an Extraction
+        from `find_code` already), grade it on the lesson (the current one unless named),
+        and record the attempt together with any unlock it earns.
+
+        Admission is the same for every front end: refused while stopping, while this
+        learner's last submission is still grading (in any process on the database), and
+        inside the cooldown, which `wait_out_cooldown` waits out instead (an edited message).
+        `events` hears when the submission is admitted and when its run is queued.
 
         `as_file`: the text is a file or a paste at a code prompt, so without a fence it is
         code as it is, and a typo gets a syntax-error verdict with its caret."""
+        if self._closing:
+            raise ShuttingDown()
         key = (learner.scope, learner.user_id)
         if key in self._grading:
             raise AlreadyGrading()
         self._grading.add(key)  # no await since the check: claiming the slot is atomic
         try:
+            if wait_out_cooldown:
+                await asyncio.sleep(self._cooldown.remaining(key))
+            self._cooldown.begin(key)
             # The same rule across processes (shards, the terminal) sharing the database.
             if not await self.store.claim_grading(*key, self._lease_holder, GRADING_LEASE_S):
                 raise AlreadyGrading()
@@ -156,18 +192,18 @@ class TutorCore:
             self._grading.discard(key)
             raise
         try:
-            text = valid_unicode(text)
+            await events.admitted()
             extraction = (
-                extract_from_file(text)
-                if as_file
-                else extract_code(text, require_fence=require_fence)
+                text
+                if isinstance(text, Extraction)
+                else self._extract(text, as_file, require_fence)
             )
             if extraction.code is None:
                 raise NoCodeFound(extraction.problem or HOW_TO_FORMAT)
             state = await self._state(learner)
             lesson = await self._target(learner, state, lesson_id)
             await self._refuse_other_lessons_code(learner, state, lesson, extraction.code)
-            verdict = await self._grade(learner, lesson, extraction.code)
+            verdict = await self._grade(learner, lesson, extraction.code, events)
             missing = missing_name(verdict)
             if missing is not None:
                 await self._refuse_other_lessons_code(
@@ -177,6 +213,13 @@ class TutorCore:
         finally:
             self._grading.discard(key)
             await self._release_lease(key)
+
+    @staticmethod
+    def _extract(text: str, as_file: bool, require_fence: bool) -> Extraction:
+        text = valid_unicode(text)
+        return (
+            extract_from_file(text) if as_file else extract_code(text, require_fence=require_fence)
+        )
 
     async def _release_lease(self, key: tuple[str, str]) -> None:
         try:
@@ -222,13 +265,20 @@ class TutorCore:
         )
         raise WrongLesson(other, lesson, is_next=other is next_up)
 
-    async def _grade(self, learner: Learner, lesson: Lesson, code: str) -> Verdict:
+    async def _grade(
+        self, learner: Learner, lesson: Lesson, code: str, events: SubmissionEvents
+    ) -> Verdict:
         """The verdict; when the lesson's own code fails us, a GraderProblem instead, with
         the lesson and seed logged so the failure can be replayed (`grade --seed`)."""
         seed = fresh_seed()
         try:
             return await grade_submission(
-                lesson, code, self.sandbox, seed=seed, deadlines=self.deadlines
+                lesson,
+                code,
+                self.sandbox,
+                seed=seed,
+                deadlines=self.deadlines,
+                on_queued=events.queued,
             )
         except GradingError as exc:
             raise self._grader_problem(learner, lesson, seed, exc) from exc
@@ -249,9 +299,6 @@ class TutorCore:
             exc_info=exc.__cause__ is not None,
         )
         return GraderProblem(error_id)
-
-    def is_grading(self, learner: Learner) -> bool:
-        return (learner.scope, learner.user_id) in self._grading
 
     async def _record(
         self, learner: Learner, lesson: Lesson, code: str, verdict: Verdict
@@ -310,12 +357,8 @@ class TutorCore:
             lesson=lesson, text=lesson.hints[tier - 1], tier=tier, tiers=len(lesson.hints)
         )
 
-    async def solution(self, learner: Learner, lesson_id: str | None = None) -> str:
-        """The reference solution, once the lesson is passed or after enough failed tries."""
-        return (await self.solution_view(learner, lesson_id)).code
-
     async def solution_view(self, learner: Learner, lesson_id: str | None = None) -> SolutionView:
-        """Like `solution`, with the lesson it belongs to (for a title)."""
+        """The reference solution, once the lesson is passed or after enough failed tries."""
         state = await self._state(learner)
         lesson = await self._target(learner, state, lesson_id)
         mine = state.of(lesson)
@@ -352,27 +395,6 @@ class TutorCore:
         board = await self.store.leaderboard(scope, page * page_size, page_size)
         return LeaderboardPage(scope, page, page_size, board.total, board.rows)
 
-    async def reset(
-        self, learner_scope: str, user_id: str, lesson_id: str | None = None, *, actor: str
-    ) -> bool:
-        """Forget a learner's progress in a scope, or one lesson's; `actor` is audited.
-        True when there was anything to forget."""
-        return await self.moderation.reset(learner_scope, user_id, lesson_id, actor=actor)
-
-    # Per-community settings (lesson channels, moderator role, solution policy, ...)
-
-    async def config(self, scope: str) -> ScopeConfig:
-        return await self.configs.get(scope)
-
-    async def scope_settings(self, scope: str) -> dict[str, Any]:
-        return await self.configs.raw(scope)
-
-    async def set_scope_setting(
-        self, scope: str, key: str, value: Any, *, actor: str | None = None
-    ) -> None:
-        """A JSON-able value; None removes the setting. Audited when `actor` is given."""
-        await self.configs.set(scope, key, value, actor=actor)
-
     # Helpers
 
     async def _state(self, learner: Learner) -> _State:
@@ -385,7 +407,7 @@ class TutorCore:
             record,
             progress,
             unlocked_ids(self.course, progress),
-            config.solution_threshold(self.solution_after_failures),
+            config.solution_threshold(self._solution_after_failures),
         )
 
     def _open_lesson(self, state: _State, reference: str) -> Lesson:

@@ -18,16 +18,15 @@ from discord.ext import commands
 
 import cogs
 from bot.discord_app.buttons import DYNAMIC_ITEMS
-from bot.discord_app.cooldown import SubmissionCooldown
+from bot.discord_app.client import ButtonAction, PressHandler
+from bot.discord_app.events import VerdictDecorator
 from bot.discord_app.tree import TutorTree
-from bot.discord_app.verdicts import VerdictDecorator
 from bot.settings import Settings
 from bot.shards import describe_shards
 
 if TYPE_CHECKING:
     from bot.core import TutorCore
-    from bot.store import Store
-    from sandbox import Sandbox
+    from bot.plots import Plotter
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +63,8 @@ class TutorBot(commands.Bot):
         *,
         settings: Settings,
         core: TutorCore | None,
-        store: Store | None = None,
-        sandbox: Sandbox | None = None,
+        plotter: Plotter | None = None,
         intents: discord.Intents | None = None,
-        submission_cooldown_s: float | None = None,  # default: the SUBMISSION_COOLDOWN setting
         sync_dev_guild: bool = True,
         **options: Any,
     ) -> None:
@@ -82,18 +79,15 @@ class TutorBot(commands.Bot):
         )
         self.settings = settings
         self._core = core
-        self.store = store
-        self.sandbox = sandbox
-        if submission_cooldown_s is None:
-            submission_cooldown_s = settings.submission_cooldown_s
-        self.cooldown = SubmissionCooldown(submission_cooldown_s)
+        self._plotter = plotter
         self._sync_dev_guild = sync_dev_guild
         self._gradings: set[asyncio.Task[Any]] = set()
-        self.closing = False  # set on shutdown: running gradings finish, no new ones start
         # Stamped on in-memory prompts' buttons, so presses from before a restart are known.
         self.session = secrets.token_hex(4)
-        # Cogs may add pictures to verdicts (see bot.discord_app.verdicts).
+        # Cogs may add pictures to verdicts (see bot.discord_app.events).
         self.verdict_decorators: list[VerdictDecorator] = []
+        # The features owning the lesson and verdict buttons register here (buttons.py).
+        self.button_actions: dict[ButtonAction, PressHandler] = {}
 
     @property
     def core(self) -> TutorCore:
@@ -102,8 +96,11 @@ class TutorBot(commands.Bot):
         return self._core
 
     @property
-    def sandbox_saturated(self) -> bool:
-        return bool(self.sandbox is not None and self.sandbox.saturated)
+    def plotter(self) -> Plotter:
+        """The one Plotter of this process, which runtime.open_tutor_bot owns and closes."""
+        if self._plotter is None:
+            raise RuntimeError("this bot was built without a plotter (command sync only)")
+        return self._plotter
 
     @property
     def holds_shard_zero(self) -> bool:
@@ -146,7 +143,8 @@ class TutorBot(commands.Bot):
         return await task
 
     async def close(self) -> None:
-        self.closing = True
+        if self._core is not None:
+            self._core.stop_admitting()  # running gradings finish, no new ones start
         if self._gradings:
             log.info("waiting for %d running grading(s) to finish", len(self._gradings))
             loop = asyncio.get_running_loop()

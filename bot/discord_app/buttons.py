@@ -1,35 +1,46 @@
-"""Submit, Hint and Next buttons under lessons and verdicts.
+"""The Submit, Hint and Next buttons under lessons and verdicts: how they look, and where a
+press goes.
 
 They are dynamic items: the lesson id lives in the custom id, so a button keeps working after
-the bot restarts, whoever presses it acts for themselves, and answers are private.
-
-Callbacks import the modal and the reply helpers when pressed: those modules put these
-buttons under what they send, so importing them at the top would be circular.
+the bot restarts, and whoever presses it acts for themselves. A press only routes: the
+feature that owns the action registers its handler in `bot.button_actions` when its cog
+loads (`cogs/lessons` for Hint and Next, `cogs/submissions` for Submit), so this module,
+which lessons and verdicts both use, depends on neither.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 
+from bot.discord_app.client import ButtonAction, tutor_client
 from bot.discord_app.errors import reply_with_error
-from bot.discord_app.learners import learner_for
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import TutorBot
 
 LESSON_ID = r"(?P<lesson>[a-z0-9][a-z0-9_-]*)"
 
 
-def _bot(interaction: discord.Interaction) -> TutorBot:
-    return cast("TutorBot", interaction.client)
+class _LessonButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"tutor:none"):
+    action: ButtonAction
+
+    def __init__(self, button: discord.ui.Button[Any], lesson_id: str | None) -> None:
+        super().__init__(button)
+        self.lesson_id = lesson_id
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            handler = tutor_client(interaction).button_actions.get(self.action)
+            if handler is None:
+                raise LookupError(f"no handler for the {self.action.value} button is loaded")
+            await handler(interaction, self.lesson_id)
+        except Exception as error:
+            await reply_with_error(interaction, error)
 
 
-class SubmitButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"tutor:submit:{LESSON_ID}"
-):
+class SubmitButton(_LessonButton, template=rf"tutor:submit:{LESSON_ID}"):
+    action = ButtonAction.SUBMIT
+
     def __init__(self, lesson_id: str) -> None:
         super().__init__(
             discord.ui.Button(
@@ -37,9 +48,9 @@ class SubmitButton(
                 emoji="📝",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"tutor:submit:{lesson_id}",
-            )
+            ),
+            lesson_id,
         )
-        self.lesson_id = lesson_id
 
     @classmethod
     async def from_custom_id(
@@ -47,21 +58,10 @@ class SubmitButton(
     ) -> SubmitButton:
         return cls(match["lesson"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord_app.modals import open_submit_form
 
-        try:
-            learner = learner_for(interaction.user, interaction.guild)
-            view = await _bot(interaction).core.show_lesson(learner, self.lesson_id)
-            if view.lesson is not None:  # show_lesson always names one; None means no course
-                await open_submit_form(interaction, view.lesson)
-        except Exception as error:
-            await reply_with_error(interaction, error)
+class HintButton(_LessonButton, template=rf"tutor:hint:{LESSON_ID}"):
+    action = ButtonAction.HINT
 
-
-class HintButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"tutor:hint:{LESSON_ID}"
-):
     def __init__(self, lesson_id: str) -> None:
         super().__init__(
             discord.ui.Button(
@@ -69,9 +69,9 @@ class HintButton(
                 emoji="💡",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"tutor:hint:{lesson_id}",
-            )
+            ),
+            lesson_id,
         )
-        self.lesson_id = lesson_id
 
     @classmethod
     async def from_custom_id(
@@ -79,18 +79,10 @@ class HintButton(
     ) -> HintButton:
         return cls(match["lesson"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord_app.replies import send_hint
 
-        try:
-            learner = learner_for(interaction.user, interaction.guild)
-            hint = await _bot(interaction).core.hint(learner, self.lesson_id)
-            await send_hint(interaction, hint)
-        except Exception as error:
-            await reply_with_error(interaction, error)
+class NextButton(_LessonButton, template=r"tutor:next"):
+    action = ButtonAction.NEXT
 
-
-class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"tutor:next"):
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
@@ -98,7 +90,8 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"tuto
                 emoji="➡️",
                 style=discord.ButtonStyle.success,
                 custom_id="tutor:next",
-            )
+            ),
+            None,
         )
 
     @classmethod
@@ -106,15 +99,6 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"tuto
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> NextButton:
         return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord_app.replies import send_lesson
-
-        try:
-            learner = learner_for(interaction.user, interaction.guild)
-            await send_lesson(interaction, await _bot(interaction).core.next_lesson(learner))
-        except Exception as error:
-            await reply_with_error(interaction, error)
 
 
 DYNAMIC_ITEMS = (SubmitButton, HintButton, NextButton)

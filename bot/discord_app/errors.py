@@ -14,22 +14,17 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-from bot.core import TutorError
-from bot.discord_app.moderators import NotAModerator
+from bot.core import CoolingDown, TutorError
 
 log = logging.getLogger(__name__)
 
 
-class CoolingDown(Exception):
-    """The learner submitted again too soon after their last submission."""
+class Refusal(app_commands.CheckFailure):
+    """A check that refused the member, with the sentence to show them (e.g. NotAModerator)."""
 
-    def __init__(self, retry_after_s: float) -> None:
-        super().__init__(f"cooling down for {retry_after_s:.1f}s")
-        self.retry_after_s = retry_after_s
-
-
-class ShuttingDown(Exception):
-    """The bot is stopping: it finishes running gradings but starts no new ones."""
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -41,18 +36,12 @@ class Explanation:
 def explain(error: BaseException) -> Explanation:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, TutorError):
+    if isinstance(error, TutorError | Refusal):  # refusals the core or a check worded
         return Explanation(error.message)
-    if isinstance(error, CoolingDown | app_commands.CommandOnCooldown):
-        wait = error.retry_after_s if isinstance(error, CoolingDown) else error.retry_after
-        seconds = max(1, round(wait))
-        return Explanation(f"⏳ Not so fast: you can submit again in {seconds} s.")
-    if isinstance(error, ShuttingDown):
-        return Explanation("🔧 The tutor is restarting: please submit again in a minute.")
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return Explanation(CoolingDown(error.retry_after).message)
     if isinstance(error, app_commands.NoPrivateMessage):
         return Explanation("That command only works in a server, not in direct messages.")
-    if isinstance(error, NotAModerator):
-        return Explanation(error.message)
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
         return Explanation("You don't have permission to use that command.")
     if isinstance(error, app_commands.BotMissingPermissions):

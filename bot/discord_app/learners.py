@@ -11,7 +11,3 @@ def learner_for(user: discord.User | discord.Member, guild: discord.Guild | None
     # Progress is per community: the same person learns separately in each server.
     scope = guild_scope(guild.id) if guild is not None else DM_SCOPE
     return Learner(scope=scope, user_id=str(user.id), display_name=user.display_name)
-
-
-def learner_key(learner: Learner) -> str:
-    return f"{learner.scope}/{learner.user_id}"

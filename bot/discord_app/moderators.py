@@ -7,27 +7,23 @@ Server Settings → Integrations: the bot never relies on them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 import discord
 from discord import app_commands
 
 from bot.core import guild_scope
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import TutorBot
+from bot.discord_app.client import tutor_client
+from bot.discord_app.errors import Refusal
 
 # Discord's default for the moderator commands: shown to members who can manage the server.
 MODERATOR_DEFAULT_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
-class NotAModerator(app_commands.CheckFailure):
+class NotAModerator(Refusal):
     def __init__(self) -> None:
         super().__init__(
             "Sorry, that is for the server's moderators: members with Manage Server or the "
             "moderator role set with `/tutor config moderator-role`."
         )
-        self.message = str(self.args[0])
 
 
 def actor_of(user: discord.abc.User) -> str:
@@ -49,7 +45,6 @@ async def ensure_moderator(interaction: discord.Interaction) -> None:
         if isinstance(user, discord.Member)
         else []
     )
-    bot = cast("TutorBot", interaction.client)
-    config = await bot.core.config(guild_scope(interaction.guild.id))
+    config = await tutor_client(interaction).core.config(guild_scope(interaction.guild.id))
     if not config.is_moderator(role_ids, manage_guild=manage):
         raise NotAModerator()

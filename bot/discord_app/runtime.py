@@ -1,7 +1,8 @@
 """Owning the bot's resources: open them in order, close them in reverse, on any exit.
 
-As in discord.py's examples/advanced_startup.py, `main` holds the store and the sandbox pool
-with `async with` and hands them to the bot; on SIGINT/SIGTERM the bot first lets running
+As in discord.py's examples/advanced_startup.py, `main` holds the store, the sandbox pool
+(both through bot/opening.open_core) and the one Plotter with `async with` and hands them to
+the bot; on SIGINT/SIGTERM the bot first lets running
 gradings post their verdicts (see TutorBot.close), then the pool and the database close.
 """
 
@@ -15,16 +16,16 @@ from typing import Any
 
 import discord
 
-from bot.core import TutorCore
 from bot.discord_app.bot import TutorBot, bot_class
 from bot.discord_app.endpoints import use_endpoints
 from bot.discord_app.stopping import stop_on_signals
 from bot.loop_watchdog import LoopWatchdog
+from bot.opening import StoreLocation, open_core
+from bot.plots import Plotter
 from bot.settings import Settings
 from bot.shards import describe_shards
-from bot.store import StoreError, chosen_store, describe
-from lessons import load_course
-from sandbox import Limits, Sandbox, SandboxOptions, SandboxUnavailable
+from bot.store import StoreError
+from sandbox import SandboxUnavailable
 
 PORTAL = "https://discord.com/developers/applications"
 
@@ -39,45 +40,31 @@ class StartupProblem(Exception):
 async def open_tutor_bot(settings: Settings, **bot_options: Any) -> AsyncIterator[TutorBot]:
     """The bot with its store, sandbox pool and core, all closed again on exit."""
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    limits = Limits(timeout_s=settings.sandbox_timeout_s, memory_mb=settings.sandbox_memory_mb)
+    location = StoreLocation.of(settings)
     async with AsyncExitStack() as resources:
-        path = settings.database_path
-        url = settings.database_url.get_secret_value() if settings.database_url else None
+        if location.url is None:
+            try:
+                location.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StartupProblem(
+                    f"Can't create the folder for the database {location.path}: "
+                    f"{exc.strerror or exc}. "
+                    "Set DATABASE_PATH (or --db) to a file the bot may create and write."
+                ) from None
         try:
-            if url is None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            store = await resources.enter_async_context(chosen_store(url, path))
+            core = await resources.enter_async_context(open_core(settings))
         except StoreError as exc:  # its message already names the path and the way out
             raise StartupProblem(str(exc)) from None
-        except OSError as exc:
-            raise StartupProblem(
-                f"Can't create the folder for the database {path}: {exc.strerror or exc}. "
-                "Set DATABASE_PATH (or --db) to a file the bot may create and write."
-            ) from None
-        try:
-            sandbox = await resources.enter_async_context(
-                Sandbox(
-                    workers=settings.sandbox_workers,
-                    limits=limits,
-                    options=SandboxOptions(
-                        allow_missing_layers=settings.sandbox_allow_missing_layers
-                    ),
-                )
-            )
         except SandboxUnavailable as exc:
             raise StartupProblem(
                 f"The sandbox for learners' code could not start ({exc}). "
                 "Run `python -m bot doctor` to see why."
             ) from None
-        core = TutorCore(
-            store,
-            sandbox,
-            load_course(),
-            solution_after_failures=settings.solution_after_failures,
-        )
-        log.info("starting with %s, %s", describe(url, path), describe_shards(settings))
+        # One Plotter (one drawing thread) for every cog that draws.
+        plotter = await resources.enter_async_context(Plotter())
+        log.info("starting with %s, %s", location.describe(), describe_shards(settings))
         async with bot_class(settings)(
-            settings=settings, core=core, store=store, sandbox=sandbox, **bot_options
+            settings=settings, core=core, plotter=plotter, **bot_options
         ) as bot:
             yield bot
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from bot.plots.specs import LossBeforeAfter, LossLandscape, LossPerStep, PlotSpec
-from lessons import Lesson, Verdict
+from lessons import Lesson, Verdict, VerdictStatus
 
 LANDSCAPE_LESSON = "how-models-learn"
 STEPS_LESSON = "training-loop"
@@ -24,7 +24,7 @@ BIG_LR_STEPS = 20  # enough for a diverging run to show, not so many that it ove
 GRID_POINTS = 121
 # The learner's `w` after the step may be wild; the picture keeps the valley readable.
 MAX_SPAN_FACTOR = 6.0
-_GRADED = ("passed", "failed")
+_GRADED = frozenset({VerdictStatus.PASSED, VerdictStatus.FAILED})
 
 
 def plot_for(lesson: Lesson, verdict: Verdict) -> PlotSpec | None:

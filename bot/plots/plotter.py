@@ -1,7 +1,9 @@
 """Rendering off the event loop, with the PNGs already drawn kept for reuse.
 
 One worker thread: matplotlib is not meant to draw from several threads at once, and one
-picture takes tens of milliseconds, so a queue of one is plenty for a tutoring bot.
+picture takes tens of milliseconds, so a queue of one is plenty for a tutoring bot. One
+Plotter per process: the bot's is opened in runtime.open_tutor_bot beside the store and the
+sandbox and shared by every cog that draws (`bot.plotter`); the terminal opens its own.
 The cache is keyed by the spec, which holds everything drawn: the same verdict (a learner
 asking for the plot again, the terminal's `plot` after a verdict) is drawn once.
 """

@@ -3,9 +3,10 @@
 No pyplot: figures live on their own Agg canvases, so there is no global figure state and
 no display is needed. Each kind of picture keeps one figure per lesson (a template: axes,
 labels, ticks and styling made once) and only its data artists are replaced per render,
-which saves about a third of the time of building a figure from scratch. Templates are
-shared, so drawing holds a lock; `Plotter` calls this from its one worker thread, off the
-event loop.
+which saves about a third of the time of building a figure from scratch. Each thread keeps
+its own templates, so no lock is needed: in the bot and the terminal the process's one
+`Plotter` calls this from its one worker thread, off the event loop (a test or benchmark
+drawing on its own thread gets templates of its own).
 
 What each picture holds is drawn in `draw_landscape`, `draw_training` and `draw_funnel`;
 the rules they all keep (colours, fonts, legends, the learner's points) are in `style`.
@@ -32,23 +33,28 @@ MAX_TEMPLATES = 32  # a few per lesson; old ones are dropped beyond this
 
 S = TypeVar("S", bound=PlotSpec)
 
-_lock = threading.Lock()
-_templates: dict[Hashable, Figure] = {}
+_per_thread = threading.local()
 
 
 def render_png(spec: PlotSpec) -> bytes:
-    with _lock:
-        figure = _figure_for(spec)
-        out = io.BytesIO()
-        figure.savefig(out, format="png", dpi=DPI)
-        return out.getvalue()
+    figure = _figure_for(spec)
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
 
 
 def draw_figure(spec: PlotSpec) -> Figure:
-    """The drawn figure itself, for tests that check what a picture holds. It is a shared
-    template: read it before drawing anything else."""
-    with _lock:
-        return _figure_for(spec)
+    """The drawn figure itself, for tests that check what a picture holds. It is this
+    thread's template: read it before drawing anything else."""
+    return _figure_for(spec)
+
+
+def templates() -> dict[Hashable, Figure]:
+    """This thread's templates (the benchmark clears them for its from-scratch baseline)."""
+    found: dict[Hashable, Figure] | None = getattr(_per_thread, "templates", None)
+    if found is None:
+        found = _per_thread.templates = {}
+    return found
 
 
 def _figure_for(spec: PlotSpec) -> Figure:
@@ -68,11 +74,12 @@ def _draw(
     make: Callable[[S], Figure],
     fill: Callable[[Figure, S], None],
 ) -> Figure:
-    figure = _templates.get(key)
+    kept = templates()
+    figure = kept.get(key)
     if figure is None:
-        if len(_templates) >= MAX_TEMPLATES:
-            _templates.pop(next(iter(_templates)))
-        figure = _templates[key] = make(spec)
+        if len(kept) >= MAX_TEMPLATES:
+            kept.pop(next(iter(kept)))
+        figure = kept[key] = make(spec)
         FigureCanvasAgg(figure)
     for ax in figure.axes:
         _clear_data(ax)

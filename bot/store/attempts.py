@@ -14,7 +14,7 @@ from bot.store.base import StoreBase
 from bot.store.database import Tx
 from bot.store.errors import UnknownLearner
 from bot.store.records import MAX_STORED_CODE_CHARS, AttemptRecord, NewAttempt, RecordResult
-from sandbox.result import decode_floats, encode_floats
+from sandbox.json_floats import decode_floats, encode_floats
 
 
 class Attempts(StoreBase):

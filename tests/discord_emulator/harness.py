@@ -72,10 +72,12 @@ async def bot_connected(
 ) -> AsyncIterator[TutorBot]:
     """The bot connected to `emulator` until the block ends; connecting again with the same
     `tmp_path` (the same database) is a restart."""
-    bot_options.setdefault("submission_cooldown_s", 0.0)
+    # The core's pause between submissions: none unless a test asks for one.
+    cooldown = bot_options.pop("submission_cooldown_s", 0.0)
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
     bot_options.setdefault("guild_ready_timeout", 0.05)
-    settings = emulator_settings(emulator, tmp_path, **(env or {}))
+    env = {"SUBMISSION_COOLDOWN": str(cooldown), **(env or {})}
+    settings = emulator_settings(emulator, tmp_path, **env)
     async with open_tutor_bot(settings, **bot_options) as bot:
         runner = asyncio.create_task(bot.start(emulator.token))
         ready = asyncio.create_task(bot.wait_until_ready())

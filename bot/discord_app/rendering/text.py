@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import discord
 
+from lessons.course import Lesson
+
 ZERO_WIDTH_SPACE = "\u200b"
 ELLIPSIS = "…"
 
@@ -66,3 +68,12 @@ def plain_name(name: str) -> str:
     """A member's name as it reads, with nothing in it taken as Markdown or a mention."""
     escaped = discord.utils.escape_markdown(discord.utils.escape_mentions(name))
     return defuse(escaped)
+
+
+def lesson_title(lesson: Lesson) -> str:
+    return f"Lesson {lesson.number} · {lesson.title}"
+
+
+def when(timestamp: float | None) -> str:
+    """A Discord timestamp: every reader sees it in their own time zone, relatively."""
+    return "—" if timestamp is None else f"<t:{int(timestamp)}:R>"
