@@ -100,7 +100,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         ),
     },
     "sandbox/child_io.py": {
-        "exchange: 65536 -> (65537) in `while chunk := await reader.read(65536):`": (
+        "_Exchange._read: 65536 -> (65537) in `while chunk := os.read(self.result_fd, 65536):`": (
             "only the most read at once: the bytes are gathered until EOF or past the cap"
             " either way, and the cap is checked after every chunk"
         ),
