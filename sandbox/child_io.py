@@ -37,33 +37,29 @@ class _Exchange:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, job_fd: int, result_fd: int) -> None:
         self.loop = loop
-        self.job_fd: int | None = job_fd
-        self.result_fd: int | None = result_fd
+        self.job_fd: int | None = job_fd  # None once closed
+        self.result_fd = result_fd
         self.pending = memoryview(b"")
         self.received = bytearray()
         self.done: asyncio.Future[bytes] = loop.create_future()
         self.writing = self.reading = False
 
     async def run(self, payload: bytes) -> bytes:
-        result_fd = self.result_fd
-        assert result_fd is not None and self.job_fd is not None
         try:
-            for fd in (self.job_fd, result_fd):
+            for fd in (self.job_fd, self.result_fd):
+                assert fd is not None
                 if not stat.S_ISFIFO(os.fstat(fd).st_mode):
                     raise ValueError(f"descriptor {fd} is not a pipe")
                 os.set_blocking(fd, False)
             self.pending = memoryview(payload)
             self._write()  # a job that fits the pipe's buffer goes at once
-            self.loop.add_reader(result_fd, self._read)
+            self.loop.add_reader(self.result_fd, self._read)
             self.reading = True
             return await self.done
         finally:
             self._close_job()
-            if self.result_fd is not None:
-                if self.reading:
-                    self.loop.remove_reader(self.result_fd)
-                os.close(self.result_fd)
-                self.result_fd = None
+            self._stop_reading()
+            os.close(self.result_fd)
 
     def _write(self) -> None:
         assert self.job_fd is not None
@@ -84,12 +80,15 @@ class _Exchange:
             return
         if self.writing:
             self.loop.remove_writer(self.job_fd)
-            self.writing = False
         os.close(self.job_fd)  # a job the child never read is dropped with it
         self.job_fd = None
 
+    def _stop_reading(self) -> None:
+        if self.reading:
+            self.loop.remove_reader(self.result_fd)
+            self.reading = False
+
     def _read(self) -> None:
-        assert self.result_fd is not None
         try:
             while chunk := os.read(self.result_fd, 65536):
                 self.received += chunk
@@ -103,9 +102,7 @@ class _Exchange:
         self._finish(None)  # end of file, or more than a run may send
 
     def _finish(self, error: OSError | None) -> None:
-        if self.reading and self.result_fd is not None:
-            self.loop.remove_reader(self.result_fd)
-            self.reading = False
+        self._stop_reading()  # a child past the cap may still be writing: read no more
         if self.done.done():
             return
         if error is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import struct
@@ -218,3 +219,39 @@ def test_any_failure_to_decode_is_a_crash_with_a_short_message(
     assert result.error.type == "SandboxCrash"
     assert result.error.message.startswith("the run's result could not be read (MemoryError")
     assert len(result.error.message) == 300
+
+
+async def test_a_cancelled_exchange_closes_and_unregisters_both_pipes() -> None:
+    job_ours, job_child, result_ours, result_child = _pipes()
+    loop = asyncio.get_running_loop()
+    # A job larger than the pipe's buffer, to a child that neither reads nor answers:
+    # both ends are registered with the loop when the caller gives up.
+    task = asyncio.create_task(exchange(job_ours, result_ours, b"j" * 1_000_000))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not loop.remove_reader(result_ours) and not loop.remove_writer(job_ours)
+    for fd in (job_ours, result_ours):
+        with pytest.raises(OSError, match="Bad file descriptor"):
+            os.fstat(fd)
+    os.close(job_child)
+    os.close(result_child)
+
+
+async def test_a_failing_read_ends_the_exchange_with_that_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job_ours, job_child, result_ours, result_child = _pipes()
+    os.write(result_child, b"half a frame")  # readable at once
+
+    def broken(fd: int, size: int) -> bytes:
+        raise OSError(errno.EIO, "input/output error")
+
+    monkeypatch.setattr(child_io.os, "read", broken)
+    with pytest.raises(OSError, match="input/output error"):
+        await asyncio.wait_for(exchange(job_ours, result_ours, b"job"), 10)
+    monkeypatch.undo()
+    assert not asyncio.get_running_loop().remove_reader(result_ours)
+    os.close(job_child)
+    os.close(result_child)
