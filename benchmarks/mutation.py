@@ -104,6 +104,22 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "only the most read at once: the bytes are gathered until EOF or past the cap"
             " either way, and the cap is checked after every chunk"
         ),
+        '_Exchange.__init__: self.pending = memoryview(b"") -> pass': (
+            "run() sets pending before anything reads it; the default only declares it"
+        ),
+        "_Exchange._stop_reading: self.reading = False -> pass": (
+            "a second _stop_reading (the finally after _finish) removes a reader the loop no"
+            " longer has, which asyncio treats as a no-op"
+        ),
+        "_Exchange._stop_reading: False -> (True) in `self.reading = False`": (
+            "the same: a second remove_reader of an unregistered descriptor is a no-op"
+        ),
+        "_Exchange._finish: self._stop_reading() -> pass in `self._stop_reading() # a child"
+        " past the cap may still be writing: read no more`": (
+            "the finally stops reading too, before the descriptor is closed; stopping here"
+            " only spares one more read of a child still writing past the cap, whose bytes"
+            " are no longer part of the returned result"
+        ),
     },
     "sandbox/result_decoding.py": {
         "Details: True -> (False) in `@dataclass(frozen=True)`": (
