@@ -236,8 +236,8 @@ async def discord_latencies(
     found: dict[str, list[float]] = {"one": [], "crowd": [], "grade": []}
     with tempfile.TemporaryDirectory() as folder:
         async with bot_on_emulator(Path(folder)) as running:
-            sandbox = running.bot.sandbox
-            assert sandbox is not None
+            sandbox = running.bot.core.sandbox
+            assert isinstance(sandbox, Sandbox)
             switch = ReferenceInSandbox(sandbox, asyncio.get_running_loop())
             with switch if reference_in_sandbox else _nothing():
                 discord = running.discord

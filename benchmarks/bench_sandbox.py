@@ -91,7 +91,7 @@ async def bench_pool(runs: int, workers: int) -> dict[str, float]:
             result = await sandbox.run(SOLUTION, preset=preset, probes=PROBES)
             latencies.append((time.perf_counter() - start) * 1000)
             assert result.status is Status.OK, result
-        stop, lags = asyncio.Event(), []
+        stop, lags = asyncio.Event(), list[float]()
         lag_task = asyncio.create_task(measure_loop_lag(stop, lags))
         start = time.perf_counter()
         results = await asyncio.gather(

@@ -63,7 +63,7 @@ def generated(learners: int, rng: random.Random) -> Iterator[tuple[str, tuple[An
         done = rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 5, 6])
         t = 1_700_000_000.0
         total = 0
-        lessons = []
+        lessons: list[tuple[int, str, float | None, int, int, int | None]] = []
         for lesson in LESSONS[:done]:
             t += rng.uniform(60, 86_400)
             tries = rng.randint(1, 6)
@@ -76,8 +76,8 @@ def generated(learners: int, rng: random.Random) -> Iterator[tuple[str, tuple[An
             yield "lesson_progress", row
 
 
-def chunks(learners: int, rng: random.Random, size: int = 50_000) -> Iterator[dict[str, list]]:  # type: ignore[type-arg]
-    batch: dict[str, list] = {"learners": [], "lesson_progress": []}  # type: ignore[type-arg]
+def chunks(learners: int, rng: random.Random, size: int = 50_000) -> Iterator[dict[str, list[Any]]]:
+    batch: dict[str, list[Any]] = {"learners": [], "lesson_progress": []}
     for table, row in generated(learners, rng):
         batch[table].append(row)
         if len(batch["lesson_progress"]) >= size:

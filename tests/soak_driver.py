@@ -388,7 +388,7 @@ class Soak:
 
     async def lister(self) -> None:
         member = self.emulator.add_member("lister")
-        tasks = []
+        tasks: list[asyncio.Task[None]] = []
         while not self.stop_listing.is_set() or len(tasks) < self.config.min_list_calls:
             tasks.append(asyncio.create_task(self.list_once(member)))
             await asyncio.sleep(self.config.list_every_s)

@@ -80,14 +80,14 @@ def command_data(
         data["guild_id"] = command["guild_id"]
     resolved: Json = {}
     for value in options.values():
-        kind = _object_kind(value)
-        if kind == USER:
+        object_kind = _object_kind(value)
+        if object_kind == USER:
             resolved.setdefault("users", {})[value["id"]] = value
             if state.is_member(guild, int(value["id"])):
                 resolved.setdefault("members", {})[value["id"]] = _resolved_member()
-        elif kind == ROLE:
+        elif object_kind == ROLE:
             resolved.setdefault("roles", {})[value["id"]] = value
-        elif kind == CHANNEL:
+        elif object_kind == CHANNEL:
             channel = {**value, "permissions": payloads.EVERYONE_PERMISSIONS}
             resolved.setdefault("channels", {})[value["id"]] = channel
     if resolved:
