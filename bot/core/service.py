@@ -147,7 +147,7 @@ class TutorCore(StaffTools):
         """The code in a message, or why there is none (`code` and `problem` both None: the
         message is conversation). A front end that must look before submitting passes the
         result to `submit`, so the message is read once."""
-        return extract_code(valid_unicode(text), require_fence=require_fence)
+        return self._extract(text, as_file=False, require_fence=require_fence)
 
     def stop_admitting(self) -> None:
         """From now on `submit` refuses new submissions (ShuttingDown); running ones finish."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.errors import UnknownLesson
 from bot.core.export import UsernameLookup
 from bot.core.learner import Learner
 from bot.core.moderation import Moderation
@@ -36,10 +35,7 @@ class StaffTools:
 
     def lesson_named(self, reference: str) -> Lesson:
         """Like `find_lesson`, but UnknownLesson (a message for the moderator) when none."""
-        lesson = self.course.find(reference)
-        if lesson is None:
-            raise UnknownLesson(reference, len(self.course))
-        return lesson
+        return self.moderation.lesson(reference)
 
     # Moderation (every change is audited with its `actor`)
 
