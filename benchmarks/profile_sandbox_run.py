@@ -39,6 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+# As in the zygote: OpenBLAS on one thread, so this process can fork the way the zygote does.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import bench_sandbox  # noqa: E402
 
@@ -46,6 +48,7 @@ from sandbox import Limits, Sandbox  # noqa: E402
 from sandbox.child import _probe, execute_job  # noqa: E402
 from sandbox.child_io import assemble  # noqa: E402
 from sandbox.facades import build_facades  # noqa: E402
+from sandbox.fresh_child import ForkStart, Reseeder  # noqa: E402
 from sandbox.guards import CappedOutput  # noqa: E402
 from sandbox.job import make_job  # noqa: E402
 from sandbox.os_layers import (  # noqa: E402
@@ -59,9 +62,9 @@ from sandbox.policy import compile_learner_code, learner_namespace  # noqa: E402
 from sandbox.protocol import HEADER, decode_body, encode_frame  # noqa: E402
 from sandbox.validation import validate_code  # noqa: E402
 from sandbox.values import decode_preset  # noqa: E402
-from sandbox.zygote import reseed_random_generators  # noqa: E402
 
 LIMITS = Limits()
+FORK = ForkStart()  # the zygote's fork: libc's own while this process runs one thread
 CODE, PROBES = bench_sandbox.SOLUTION, bench_sandbox.PROBES
 
 
@@ -86,7 +89,7 @@ def in_children(step: Callable[[], None], runs: int) -> Timing:
     walls, cpus, faults = [], [], []
     for _ in range(runs):
         read, write = os.pipe()
-        pid = os.fork()
+        pid = FORK()
         if pid == 0:  # pragma: no cover - the child
             try:
                 wall, cpu = time.perf_counter(), time.process_time()
@@ -118,7 +121,7 @@ def fork_and_reap(runs: int) -> Timing:
     for _ in range(runs):
         before = _cpu()
         began = time.perf_counter()
-        pid = os.fork()
+        pid = FORK()
         if pid == 0:  # pragma: no cover - the child
             os._exit(0)
         _, _, usage = os.wait4(pid, 0)
@@ -137,7 +140,7 @@ def full_children(job: dict[str, Any], facades: Any, runs: int) -> Timing:
         before = _cpu()
         began = time.perf_counter()
         read, write = os.pipe()
-        pid = os.fork()
+        pid = FORK()
         if pid == 0:  # pragma: no cover - the child
             try:
                 result = execute_job(decode_body(frame[HEADER.size :]), facades, policy=True)
@@ -173,6 +176,9 @@ def steps(runs: int) -> list[tuple[str, Timing]]:
     seccomp.prepare()
     landlock.prepare()
     readable = default_readable_paths()
+    reseed = Reseeder()
+    reseed.prepare()
+    FORK.choose()
 
     def layers() -> None:
         apply_child(
@@ -199,7 +205,7 @@ def steps(runs: int) -> list[tuple[str, Timing]]:
         ("zygote: fork + reap a child", fork_and_reap(runs)),
         ("  the same, the child running a job", full_children(job, facades, runs)),
         ("child: apply the OS layers", in_children(layers, max(20, runs // 5))),
-        ("child: reseed the generators", measure(reseed_random_generators, runs)),
+        ("child: reseed the generators", in_children(reseed, runs)),
         ("child: read the job frame", measure(lambda: decode_body(frame[HEADER.size :]), runs)),
         ("child: compile (policy)", measure(lambda: compile_learner_code(CODE), runs)),
         ("child: namespace + preset", measure(namespace, runs)),

@@ -39,7 +39,9 @@ from sandbox.zygote_launch import LaunchedZygote
 
 log = logging.getLogger(__name__)
 
-_HANDOVER_S = 10.0  # the zygote answers a start request in well under a millisecond
+# The zygote answers a start request in well under a millisecond, unless its workers are
+# all busy: then the request waits there for one to exit, within that run's timeout.
+_HANDOVER_S = 10.0
 _GRACE_S = 5.0  # the zygote kills a run at its timeout; this catches a stuck zygote
 
 
@@ -143,12 +145,25 @@ class Sandbox:
             await self._slots.acquire()
         finally:
             self._waiting -= 1
-        try:
-            return await self._run_in_child(job, limits)
-        finally:
-            self._slots.release()
+        held = True
 
-    async def _run_in_child(self, job: dict[str, Any], limits: Limits) -> RunResult:
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._slots.release()
+
+        try:
+            return await self._run_in_child(job, limits, release)
+        finally:
+            release()
+
+    async def _run_in_child(
+        self, job: dict[str, Any], limits: Limits, release: Callable[[], None]
+    ) -> RunResult:
+        """`release` frees this run's slot once the child's result is in: the next run's
+        start then waits in the zygote, which keeps the cap and starts it right after the
+        reap, instead of a round trip after the exit report."""
         began = time.monotonic()
         run_id = next(self._ids)
         zygote: ZygoteClient | None = None
@@ -158,11 +173,12 @@ class Sandbox:
             started, exited = zygote.begin(run_id, limits.timeout_s)
             # One deadline, moved on per phase: no task or timer per await, as wait_for makes.
             loop = asyncio.get_running_loop()
-            async with asyncio.timeout(_HANDOVER_S) as deadline:
+            async with asyncio.timeout(_HANDOVER_S + limits.timeout_s) as deadline:
                 pipes = await started
                 job_fd, result_fd, pipes = pipes.job_fd, pipes.result_fd, None
                 deadline.reschedule(loop.time() + limits.timeout_s + _GRACE_S)
                 raw = await exchange(job_fd, result_fd, encode_frame(job))
+                release()
                 deadline.reschedule(loop.time() + _GRACE_S)
                 exit_info = await exited
         except (TimeoutError, SandboxUnavailable, OSError) as exc:
@@ -206,7 +222,12 @@ class Sandbox:
         from sandbox import os_layers  # imported here: the layers are only needed to name them
 
         layers = self.options.layers if self.options.layers is not None else os_layers.LAYER_NAMES
-        config = {"spare": self.workers, "policy": self.options.policy, "layers": sorted(layers)}
+        config = {
+            "spare": self.workers,
+            "workers": self.workers,
+            "policy": self.options.policy,
+            "layers": sorted(layers),
+        }
         launched, self._launched = self._launched, None
         zygote = await spawn_zygote(config, launched)
         allowed = self.options.allow_missing_layers

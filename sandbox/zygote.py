@@ -19,7 +19,6 @@ import gc
 import heapq  # noqa: F401  - statistics.mode imports it lazily, and a confined child can't
 import json
 import os
-import random
 import select
 import signal
 import socket
@@ -36,6 +35,7 @@ import numpy.ma  # np.median imports it lazily, and a confined child can't
 from sandbox import os_layers
 from sandbox.child import execute_job
 from sandbox.facades import Facade, build_facades
+from sandbox.fresh_child import ForkStart, Reseeder
 from sandbox.job import make_job
 from sandbox.limits import Limits
 from sandbox.protocol import HEADER, crash_result, decode_body, encode_frame, read_frame, write_all
@@ -82,14 +82,17 @@ class Config:
     spare: int
     policy: bool
     layers: frozenset[str]
+    workers: int  # children running at once, at most; starts beyond wait here
 
     @classmethod
     def from_json(cls, raw: str) -> Config:
         data = json.loads(raw)
+        spare = max(1, int(data.get("spare", 2)))
         return cls(
-            spare=max(1, int(data.get("spare", 2))),
+            spare=spare,
             policy=bool(data.get("policy", True)),
             layers=frozenset(data.get("layers", os_layers.LAYER_NAMES)),
+            workers=max(1, int(data.get("workers", spare))),
         )
 
 
@@ -109,11 +112,17 @@ class Zygote:
         self.readable_paths = os_layers.default_readable_paths()
         self.idle: deque[Child] = deque()
         self.running: dict[int, Child] = {}  # pid -> child
+        # Start requests beyond `workers` running children, in order: (run id, timeout). The
+        # cap is kept here, where exits are known for certain, so the pool may free its slot
+        # as soon as a child's result is in, and the next start follows the reap at once.
+        self.pending: deque[tuple[int, float]] = deque()
         # Plain epoll, not `selectors`: every object the loop touches after a fork is a page
         # copied while a child shares it, so the zygote's own loop is kept small.
         self.poller = select.epoll()
         self.watched: dict[int, Child] = {}  # pidfd -> running child
         self.expected_active: frozenset[str] = frozenset()  # layers the start-up probe verified
+        self.fork = ForkStart()  # os.fork until `main` has checked the zygote is single-threaded
+        self.reseed = Reseeder()
 
     # -- children -------------------------------------------------------------------------
 
@@ -122,7 +131,7 @@ class Zygote:
         result_r, result_w = os.pipe()
         # Uniform enough (bias below 1e-7), and one call instead of secrets.choice's frames.
         token = _EXIT_TOKENS[int.from_bytes(os.urandom(4), "little") % len(_EXIT_TOKENS)]
-        pid = os.fork()
+        pid = self.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which always _exits
             code = _WRAPPER_FAILED
             try:
@@ -143,7 +152,7 @@ class Zygote:
         os.closerange(3, low)
         os.closerange(low + 1, high)
         os.closerange(high + 1, 1 << 20)
-        reseed_random_generators()  # while still idle, and before seccomp
+        self.reseed()  # while still idle, and before seccomp
         job = read_frame(job_fd)
         if job is None:  # the pool or the zygote closed the pipe: nothing to run
             return
@@ -167,6 +176,17 @@ class Zygote:
         except (ValueError, TypeError) as exc:
             frame = encode_frame({"result": crash_result(f"result could not be encoded: {exc}")})
         write_all(result_fd, frame)
+
+    def request(self, run_id: int, timeout_s: float) -> None:
+        """Start now if fewer than `workers` children run, else once one has exited."""
+        if len(self.running) < self.config.workers and not self.pending:
+            self.start(run_id, timeout_s)
+        else:
+            self.pending.append((run_id, timeout_s))
+
+    def start_pending(self) -> None:
+        while self.pending and len(self.running) < self.config.workers:
+            self.start(*self.pending.popleft())
 
     def start(self, run_id: int, timeout_s: float) -> None:
         """Hand a waiting child's pipes to the pool and start its clock."""
@@ -216,6 +236,10 @@ class Zygote:
                 _kill(child.pid)
 
     def kill(self, run_id: int) -> None:
+        for index, (waiting_id, _) in enumerate(self.pending):
+            if waiting_id == run_id:  # given up before it started
+                del self.pending[index]
+                return
         for child in self.running.values():
             if child.run_id == run_id:
                 _kill(child.pid)
@@ -233,10 +257,14 @@ class Zygote:
         control = self.control.fileno()
         self.poller.register(control, select.EPOLLIN)
         while True:
-            while len(self.idle) < self.config.spare:
-                self.idle.append(self.fork_child())
             timeout, polled = self.next_wait()
-            for fd, _ in self.poller.poll(timeout):
+            events = self.poller.poll(0 if len(self.idle) < self.config.spare else timeout)
+            if not events and len(self.idle) < self.config.spare:
+                # Nothing waits: fork a spare now. A start or an exit answered only after a
+                # fork would leave the core idle that its child could have used.
+                self.idle.append(self.fork_child())
+                continue
+            for fd, _ in events:
                 if fd == control:
                     if not self.handle_requests():
                         return
@@ -246,6 +274,7 @@ class Zygote:
                 for child in list(self.running.values()):
                     if child.pidfd is None:
                         self.reap(child, block=False)
+            self.start_pending()
             self.enforce_deadlines()
 
     def next_wait(self) -> tuple[float | None, bool]:
@@ -272,7 +301,7 @@ class Zygote:
             return False  # the pool closed the control socket: shut down
         request = json.loads(data)
         if request.get("op") == "start":
-            self.start(int(request["id"]), float(request["timeout_s"]))
+            self.request(int(request["id"]), float(request["timeout_s"]))
         elif request.get("op") == "kill":
             self.kill(int(request["id"]))
         return True
@@ -295,16 +324,6 @@ def warm_up(facades: Mapping[str, Facade]) -> None:
     for _ in range(_WARM_UP_RUNS):
         result = execute_job(decode_body(frame[HEADER.size :]), facades, policy=True)
         encode_frame({"result": result})
-
-
-def reseed_random_generators() -> None:
-    """Every generator a run can reach without a seed of its own starts from fresh kernel
-    randomness, so no run shares (or can predict) another's numbers: Python's `random` and
-    NumPy's legacy global one (np.random.rand, seed, shuffle, ...). default_rng() without
-    a seed asks the kernel itself."""
-    seed = os.urandom(32)
-    random.seed(seed)
-    np.random.seed(np.frombuffer(seed, dtype=np.uint32))
 
 
 def _pidfd(pid: int) -> int | None:
@@ -356,6 +375,8 @@ def main() -> None:
     # A probe child applies and checks every layer, as each run's child will.
     statuses = os_layers.probe(config.layers)
     zygote.expected_active = frozenset(s.name for s in statuses if s.active)
+    zygote.reseed.prepare()
+    zygote.fork.choose()  # last: the imports, warm-up and probe are what could start threads
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
     zygote.send(

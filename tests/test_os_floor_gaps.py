@@ -256,13 +256,16 @@ async def test_getpgid_finds_no_host_pid(layers: frozenset[str]) -> None:
 
 # -- random numbers ------------------------------------------------------------------------------
 
-DRAW = "import numpy as np\nimport random\nlegacy = float(np.random.rand())\npy = random.random()\n"
+DRAW = (
+    "import numpy as np\nimport random\nlegacy = float(np.random.rand())\npy = random.random()\n"
+    "gauss = float(np.random.standard_normal())\n"
+)
 
 
 @pytest.mark.parametrize("policy", [False, True])
 async def test_every_run_draws_fresh_random_numbers(policy: bool) -> None:
     options = SandboxOptions(policy=policy)
-    probes = {"legacy": "legacy", "py": "py"}
+    probes = {"legacy": "legacy", "py": "py", "gauss": "gauss"}
     async with Sandbox(workers=1, limits=LIMITS, options=options) as sandbox:
         runs = [await sandbox.run(DRAW, probes=probes) for _ in range(4)]
         seeded = [
@@ -272,4 +275,6 @@ async def test_every_run_draws_fresh_random_numbers(policy: bool) -> None:
     assert all(r.status is Status.OK for r in runs + seeded), runs + seeded
     assert len({r.probes["legacy"].value for r in runs}) == 4
     assert len({r.probes["py"].value for r in runs}) == 4
+    assert len({r.probes["gauss"].value for r in runs}) == 4  # no Gaussian cached in the zygote
     assert seeded[0].probes["legacy"].value == seeded[1].probes["legacy"].value  # seeds still work
+    assert seeded[0].probes["gauss"].value == seeded[1].probes["gauss"].value

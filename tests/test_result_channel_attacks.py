@@ -4,7 +4,9 @@ status from how the child ended, and never raise."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,34 @@ async def test_each_run_closes_its_pipes(plain: Sandbox) -> None:
         for code in codes:
             await plain.run(code, limits=Limits(timeout_s=0.3, memory_mb=128))
     assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+CLOSE_AND_SPIN = """
+import os
+for fd in range(3, 64):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+while True:
+    pass
+"""
+
+
+async def test_a_child_that_closes_its_pipe_early_still_holds_its_worker() -> None:
+    """The pool frees a run's slot once its result pipe ends; the zygote keeps the cap on
+    running children. A child that closes its pipe and runs on holds its worker until it
+    is killed at its timeout: the next run cannot start before then."""
+    hold = Limits(timeout_s=1.0)
+    async with Sandbox(workers=1, limits=hold, options=SandboxOptions(policy=False)) as box:
+        submitted = time.monotonic()
+        escaped = asyncio.create_task(box.run(CLOSE_AND_SPIN))
+        await asyncio.sleep(0.2)  # it has its child, and closed the pipe
+        assert not box.saturated  # the pool's slot is free: only the zygote holds the cap
+        later = await box.run(
+            "import time\nstarted = time.monotonic()\n", probes={"started": "started"}
+        )
+        first = await escaped
+    assert first.status is Status.TIMEOUT, first
+    assert later.status is Status.OK, later
+    assert later.probes["started"].value >= submitted + hold.timeout_s
