@@ -91,13 +91,19 @@ async def bench_pool(runs: int, workers: int) -> dict[str, float]:
             result = await sandbox.run(SOLUTION, preset=preset, probes=PROBES)
             latencies.append((time.perf_counter() - start) * 1000)
             assert result.status is Status.OK, result
-        stop, lags = asyncio.Event(), list[float]()
-        lag_task = asyncio.create_task(measure_loop_lag(stop, lags))
         start = time.perf_counter()
         results = await asyncio.gather(
             *(sandbox.run(SOLUTION, preset=preset, probes=PROBES) for _ in range(runs * 2))
         )
         elapsed = time.perf_counter() - start
+        assert all(r.status is Status.OK for r in results)
+        # The loop's lag is measured while saturated again, apart: its probe wakes the loop
+        # a thousand times a second, which would take its share of a core from the runs.
+        stop, lags = asyncio.Event(), list[float]()
+        lag_task = asyncio.create_task(measure_loop_lag(stop, lags))
+        results = await asyncio.gather(
+            *(sandbox.run(SOLUTION, preset=preset, probes=PROBES) for _ in range(runs))
+        )
         stop.set()
         await lag_task
         assert all(r.status is Status.OK for r in results)
@@ -155,7 +161,7 @@ def main() -> None:
           f"throughput {pool['throughput'] / naive['throughput']:.1f}x")  # fmt: skip
     print(f"event loop lag while saturated: p99 {pool['p99_lag']:.2f} ms, "
           f"max {pool['max_lag']:.2f} ms")  # fmt: skip
-    print("targets: p50 < 8 ms, >= 200 runs/s, >= 10x the naive baseline")
+    print("targets: p50 < 5 ms, >= 300 runs/s, >= 10x the naive baseline")
 
 
 if __name__ == "__main__":
