@@ -384,6 +384,7 @@ def main() -> None:
             "op": "hello",
             "pid": os.getpid(),
             "layers": [s.to_json() for s in statuses],
+            "raw_fork": zygote.fork.raw,
         }
     )
     try:

@@ -46,11 +46,17 @@ class ChildPipes:
 
 class ZygoteClient:
     def __init__(
-        self, process: subprocess.Popen[bytes], control: socket.socket, layers: list[LayerReport]
+        self,
+        process: subprocess.Popen[bytes],
+        control: socket.socket,
+        layers: list[LayerReport],
+        *,
+        raw_fork: bool = False,
     ) -> None:
         self.process = process
         self.control = control
         self.layers = layers
+        self.raw_fork = raw_fork  # children forked with libc's fork (see sandbox.fresh_child)
         self._started: dict[int, asyncio.Future[ChildPipes]] = {}
         self._exited: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._open = True
@@ -175,7 +181,7 @@ async def spawn_zygote(
     for layer in layers:
         if not layer.active and layer.detail != "disabled by configuration":
             log.warning("sandbox OS layer %s is not active: %s", layer.name, layer.detail)
-    return ZygoteClient(process, ours, layers)
+    return ZygoteClient(process, ours, layers, raw_fork=bool(hello.get("raw_fork")))
 
 
 async def wait_exited(process: subprocess.Popen[bytes], timeout: float | None) -> bool:
