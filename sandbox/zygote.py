@@ -34,6 +34,16 @@ import numpy.ma  # np.median imports it lazily, and a confined child can't
 
 from sandbox import os_layers
 from sandbox.child import execute_job
+from sandbox.control_messages import (
+    KILL,
+    PIPE_FDS,
+    START,
+    STARTED,
+    STARTED_RECORD,
+    MalformedMessage,
+    exited_report,
+    read_request,
+)
 from sandbox.facades import Facade, build_facades
 from sandbox.fresh_child import ForkStart, Reseeder
 from sandbox.job import make_job
@@ -64,7 +74,7 @@ a = np.random.default_rng(0).normal(size=(3, 3)); np.linalg.inv(a @ a.T + np.eye
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class Child:
     pid: int
     job_fd: int  # write end, handed to the pool
@@ -194,8 +204,10 @@ class Zygote:
         child.run_id = run_id
         child.started = time.monotonic()
         child.deadline = child.started + timeout_s
-        self.send({"op": "started", "id": run_id, "pid": child.pid},
-                  fds=[child.job_fd, child.result_fd])  # fmt: skip
+        self.control.sendmsg(
+            [STARTED_RECORD.pack(STARTED, run_id, child.pid)],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, PIPE_FDS.pack(child.job_fd, child.result_fd))],
+        )
         # The pool holds its own copies now; ours would keep the pipes open after it's done.
         os.close(child.job_fd)
         os.close(child.result_fd)
@@ -214,18 +226,19 @@ class Zygote:
             del self.watched[child.pidfd]
             os.close(child.pidfd)
         del self.running[child.pid]
-        exit_info: dict[str, Any] = {
-            "op": "exited",
-            "id": child.run_id,
-            "timed_out": child.timed_out,
-            "wall_ms": round((time.monotonic() - child.started) * 1000, 3),
-            "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3),
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        exited = os.WIFEXITED(status)
+        code = os.WEXITSTATUS(status) if exited else None
+        report = exited_report(
+            child.run_id or 0,
+            timed_out=child.timed_out,
             # Ended through its wrapper, which wrote the one frame the pool may read.
-            "completed": os.WIFEXITED(status) and os.WEXITSTATUS(status) == child.exit_token,
-        }
-        self.send(exit_info)
+            completed=exited and code == child.exit_token,
+            wall_ms=(time.monotonic() - child.started) * 1000,
+            cpu_ms=(usage.ru_utime + usage.ru_stime) * 1000,
+            signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            code=code,
+        )
+        self.control.sendall(report)
         return True
 
     def enforce_deadlines(self) -> None:
@@ -244,12 +257,9 @@ class Zygote:
             if child.run_id == run_id:
                 _kill(child.pid)
 
-    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
-        data = json.dumps(message).encode()
-        if fds:
-            socket.send_fds(self.control, [data], fds)
-        else:
-            self.control.sendall(data)
+    def send_json(self, message: dict[str, Any]) -> None:
+        """The hello only: what is sent per run is a binary record (sandbox.control_messages)."""
+        self.control.sendall(json.dumps(message).encode())
 
     # -- main loop ------------------------------------------------------------------------
 
@@ -294,16 +304,19 @@ class Zygote:
 
     def handle_requests(self) -> bool:
         try:
-            data = self.control.recv(65536)
+            data = self.control.recv(64)  # a request is a few bytes; a 64 KiB buffer is pages
         except ConnectionError:
             data = b""
         if not data:
             return False  # the pool closed the control socket: shut down
-        request = json.loads(data)
-        if request.get("op") == "start":
-            self.request(int(request["id"]), float(request["timeout_s"]))
-        elif request.get("op") == "kill":
-            self.kill(int(request["id"]))
+        try:
+            op, run_id, timeout_s = read_request(data)
+        except MalformedMessage:
+            return True  # the pool is trusted; a garbled request is dropped, not fatal
+        if op == START:
+            self.request(run_id, timeout_s)
+        elif op == KILL:
+            self.kill(run_id)
         return True
 
     def shutdown(self) -> None:
@@ -379,7 +392,7 @@ def main() -> None:
     zygote.fork.choose()  # last: the imports, warm-up and probe are what could start threads
     gc.collect()
     gc.freeze()  # children share these pages instead of touching them
-    zygote.send(
+    zygote.send_json(
         {
             "op": "hello",
             "pid": os.getpid(),

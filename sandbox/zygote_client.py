@@ -1,6 +1,7 @@
 """The pool's side of one zygote process: configure it, ask it for children, hear them exit.
 
-The control channel is a SOCK_SEQPACKET unix socket: one small JSON message per packet,
+The control channel is a SOCK_SEQPACKET unix socket: one message per packet (JSON for the
+configuration and the hello, binary records per run: sandbox.control_messages),
 and each started child's two pipe ends travel with its message as SCM_RIGHTS. The first
 message is the zygote's configuration; it answers with a hello once it is ready.
 """
@@ -17,6 +18,12 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.control_messages import (
+    MalformedMessage,
+    kill_request,
+    read_report,
+    start_request,
+)
 from sandbox.zygote_launch import LaunchedZygote, launch_zygote
 
 log = logging.getLogger(__name__)
@@ -78,7 +85,7 @@ class ZygoteClient:
             raise SandboxUnavailable("the sandbox process stopped")
         self._started[run_id] = started
         self._exited[run_id] = exited
-        self._send({"op": "start", "id": run_id, "timeout_s": timeout_s})
+        self._send(start_request(run_id, timeout_s))
         return started, exited
 
     def forget(self, run_id: int) -> None:
@@ -86,11 +93,11 @@ class ZygoteClient:
         self._started.pop(run_id, None)
         still_running = self._exited.pop(run_id, None) is not None
         if still_running and self.alive:
-            self._send({"op": "kill", "id": run_id})
+            self._send(kill_request(run_id))
 
-    def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, message: bytes) -> None:
         try:
-            self.control.send(json.dumps(message).encode())
+            self.control.send(message)
         except OSError as exc:
             self._close(f"the sandbox control channel failed: {exc}")
             raise SandboxUnavailable(str(exc)) from exc
@@ -111,9 +118,9 @@ class ZygoteClient:
 
     def _dispatch(self, data: bytes, fds: list[int]) -> None:
         try:
-            message = json.loads(data)
+            message = read_report(data)
             run_id = int(message["id"])
-        except (ValueError, KeyError, TypeError):
+        except MalformedMessage:
             log.error("the sandbox zygote sent a malformed message")
             _close_fds(fds)
             return
