@@ -19,11 +19,15 @@ from __future__ import annotations
 import ctypes
 import os
 import random
+import sys
 from collections.abc import Callable
 
 import numpy as np
 
-_MT_WORDS = 624  # MT19937's state: 624 uint32 words, then an int position
+_MT_WORDS = 624  # MT19937's state struct: 624 uint32 words, then an int position
+_KEY_BYTES = 4 * _MT_WORDS
+_FRESH_POSITION = _MT_WORDS.to_bytes(ctypes.sizeof(ctypes.c_int), sys.byteorder, signed=True)
+_STATE_BYTES = _KEY_BYTES + len(_FRESH_POSITION)
 
 
 def single_threaded() -> bool:
@@ -68,23 +72,21 @@ class Reseeder:
     """Fresh kernel randomness for `random` and NumPy's legacy global generator, per child."""
 
     def __init__(self) -> None:
-        self._state: ctypes.Array[ctypes.c_uint32] | None = None
-        self._position: ctypes.c_int | None = None
+        self._state: memoryview | None = None  # the key words and the position, as bytes
 
     def prepare(self) -> bool:
         """In the zygote: seed the legacy generator once (no cached Gaussian left), then
         check that writing its state struct is the same as NumPy's own `set_state`.
         Returns whether children take the fast path."""
         np.random.seed(np.frombuffer(os.urandom(32), dtype=np.uint32))
-        self._state = self._position = None
+        self._state = None
         try:
             bit_generator = np.random.mtrand._rand._bit_generator
             address = int(bit_generator.ctypes.state_address)
-            state = (ctypes.c_uint32 * _MT_WORDS).from_address(address)
-            position = ctypes.c_int.from_address(address + ctypes.sizeof(state))
-            words = np.frombuffer(os.urandom(4 * _MT_WORDS), dtype=np.uint32)
-            ctypes.memmove(state, words.tobytes(), ctypes.sizeof(state))
-            position.value = _MT_WORDS
+            state = memoryview((ctypes.c_char * _STATE_BYTES).from_address(address)).cast("B")
+            words = np.frombuffer(os.urandom(_KEY_BYTES), dtype=np.uint32)
+            state[:_KEY_BYTES] = words.tobytes()
+            state[_KEY_BYTES:] = _FRESH_POSITION
             seen = np.random.get_state(legacy=False)
         except (AttributeError, TypeError, ValueError):
             return False
@@ -95,18 +97,19 @@ class Reseeder:
             and not seen.get("has_gauss")
         )
         if agrees:
-            self._state, self._position = state, position
+            self._state = state
         for _ in range(10):  # quickened here, so no child writes to this code object
             self()
         return agrees
 
     def __call__(self) -> None:
         """In each child, while still idle and before seccomp: `random` from 32 bytes of
-        kernel randomness, NumPy's generator from 2,496. default_rng() without a seed asks
-        the kernel itself."""
-        random.seed(os.urandom(32))
-        if self._state is None or self._position is None:
+        kernel randomness (an int: a bytes seed would be hashed with SHA-512 first), NumPy's
+        generator from 2,496 written in place. default_rng() without a seed asks the kernel
+        itself."""
+        random.seed(int.from_bytes(os.urandom(32), "little"))
+        if self._state is None:
             np.random.seed(np.frombuffer(os.urandom(32), dtype=np.uint32))
             return
-        ctypes.memmove(self._state, os.urandom(4 * _MT_WORDS), 4 * _MT_WORDS)
-        self._position.value = _MT_WORDS
+        self._state[:_KEY_BYTES] = os.urandom(_KEY_BYTES)
+        self._state[_KEY_BYTES:] = _FRESH_POSITION

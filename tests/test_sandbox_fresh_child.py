@@ -59,7 +59,10 @@ def test_the_fast_reseed_writes_exactly_the_state_numpy_reports(
             "pos": int(state["state"]["pos"]),
             "gauss": bool(state["has_gauss"]),
             "draws": [float(np.random.rand()), float(twin.rand())],
-            "python": [random.random(), random.Random(known[:32]).random()],
+            "python": [
+                random.random(),
+                random.Random(int.from_bytes(known[:32], "little")).random(),
+            ],
         }
 
     seen = in_fork(body)
