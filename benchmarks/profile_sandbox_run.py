@@ -8,8 +8,9 @@ and much less in the CPU one):
 
 - pool side, before: validating the code, building the job (the preset's encoding), its frame
 - zygote side: forking a child with NumPy and the sandbox loaded, and reaping it
-- child: applying the OS layers (rlimits, Landlock, uid drop, seccomp; the namespaces are
-  the zygote's, entered once), reseeding, reading the job, compiling under the policy,
+- child: applying the OS layers (while it waits for its job: measuring for the rlimits,
+  Landlock, the uid drop; once the job is in: the rlimits, seccomp; the namespaces are the
+  zygote's, entered once), reseeding, reading the job, compiling under the policy,
   building the namespace, exec, probes with their values' encoding, the result frame
 - pool side, after: reading the frame back into a RunResult
 - the whole run through a warm Sandbox, and its marginal CPU per run (parent, zygote and
@@ -53,8 +54,10 @@ from sandbox.guards import CappedOutput  # noqa: E402
 from sandbox.job import make_job  # noqa: E402
 from sandbox.os_layers import (  # noqa: E402
     LAYER_NAMES,
-    apply_child,
+    EarlyLayers,
+    before_job,
     default_readable_paths,
+    for_job,
     landlock,
     seccomp,
 )
@@ -82,20 +85,26 @@ def measure(step: Callable[[], Any], runs: int) -> Timing:
     return statistics.median(walls), statistics.median(cpus), None
 
 
-def in_children(step: Callable[[], None], runs: int) -> Timing:
+def in_children(
+    step: Callable[[], None], runs: int, setup: Callable[[], None] | None = None
+) -> Timing:
     """Median wall and CPU ms and minor faults of `step()` run in a fresh forked child each
-    time (for what only a child may do: apply the layers); each child reports through a
-    pipe. The step runs before seccomp, or ends with it: getrusage is not allowed after."""
+    time (for what only a child may do: apply the layers), after the untimed `setup()`;
+    each child reports through a pipe. The step runs before seccomp, or ends with it:
+    getrusage is not allowed after. CPU is the thread's clock: the process clock reads
+    wrong once RLIMIT_CPU is set."""
     walls, cpus, faults = [], [], []
     for _ in range(runs):
         read, write = os.pipe()
         pid = FORK()
         if pid == 0:  # pragma: no cover - the child
             try:
-                wall, cpu = time.perf_counter(), time.process_time()
+                if setup is not None:
+                    setup()
+                wall, cpu = time.perf_counter(), time.thread_time()
                 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 step()
-                took = [(time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000]
+                took = [(time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000]
                 with contextlib.suppress(PermissionError):
                     took.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
                 os.write(write, json.dumps(took).encode())
@@ -180,13 +189,14 @@ def steps(runs: int) -> list[tuple[str, Timing]]:
     reseed.prepare()
     FORK.choose()
 
-    def layers() -> None:
-        apply_child(
-            enabled,
-            memory_mb=LIMITS.memory_mb,
-            cpu_seconds=int(LIMITS.timeout_s) + 1,
-            readable_paths=readable,
-        )
+    early: list[EarlyLayers] = []
+
+    def layers_waiting() -> None:
+        early.append(before_job(enabled, readable_paths=readable))
+
+    def layers_for_job() -> None:
+        for_job(enabled, early[-1], memory_mb=LIMITS.memory_mb,
+                cpu_seconds=int(LIMITS.timeout_s) + 1)  # fmt: skip
 
     def namespace() -> dict[str, Any]:
         output = CappedOutput(LIMITS.output_bytes, LIMITS.output_lines)
@@ -204,7 +214,10 @@ def steps(runs: int) -> list[tuple[str, Timing]]:
         ("pool: job frame (JSON)", measure(lambda: encode_frame(job), runs)),
         ("zygote: fork + reap a child", fork_and_reap(runs)),
         ("  the same, the child running a job", full_children(job, facades, runs)),
-        ("child: apply the OS layers", in_children(layers, max(20, runs // 5))),
+        ("child, idle: measure, Landlock, uid",
+         in_children(layers_waiting, max(20, runs // 5))),
+        ("child, with job: rlimits, seccomp",
+         in_children(layers_for_job, max(20, runs // 5), setup=layers_waiting)),
         ("child: reseed the generators", in_children(reseed, runs)),
         ("child: read the job frame", measure(lambda: decode_body(frame[HEADER.size :]), runs)),
         ("child: compile (policy)", measure(lambda: compile_learner_code(CODE), runs)),

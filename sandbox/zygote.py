@@ -162,16 +162,19 @@ class Zygote:
         os.closerange(3, low)
         os.closerange(low + 1, high)
         os.closerange(high + 1, 1 << 20)
-        self.reseed()  # while still idle, and before seccomp
+        # While idle, off the run's clock: fresh randomness, then every layer that does not
+        # depend on the job (Landlock, the uid drop), so a run starts mostly confined.
+        self.reseed()
+        early = os_layers.before_job(self.config.layers, readable_paths=self.readable_paths)
         job = read_frame(job_fd)
         if job is None:  # the pool or the zygote closed the pipe: nothing to run
             return
         limits = job["limits"]
-        statuses = os_layers.apply_child(
+        statuses = os_layers.for_job(
             self.config.layers,
+            early,
             memory_mb=int(limits["memory_mb"]),
             cpu_seconds=int(limits["timeout_s"]) + 1,
-            readable_paths=self.readable_paths,
         )
         # Fail closed: a layer that held at start-up but not now means no run at all.
         lost = [s for s in statuses if s.name in self.expected_active and not s.active]

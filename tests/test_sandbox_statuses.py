@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -276,20 +277,21 @@ def _descendants(pid: int) -> set[int]:
 
 
 def _running_children(zygote_pid: int) -> set[int]:
-    """Children of the zygote that took a job: they dropped to uid 65534 (idle ones haven't).
-    The zygote is PID 1 of its own PID namespace, a child of the process the pool started."""
+    """Children of the zygote that took a job: seccomp is on (a spare child waiting for its
+    job has its other layers, not that one). The zygote is PID 1 of its own PID namespace,
+    a child of the process the pool started."""
     running = set()
     for pid in _descendants(zygote_pid):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        if "\nUid:\t65534" in status:
+        if "\nSeccomp:\t2" in status:
             running.add(pid)
     return running
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the running child is told apart by its uid drop")
+@pytest.mark.skipif(os.geteuid() != 0, reason="reads the status of children of another user")
 async def test_a_cancelled_run_kills_its_child() -> None:
     async with Sandbox(workers=1, limits=Limits(timeout_s=30)) as sandbox:
         zygote = sandbox._zygote
@@ -308,3 +310,26 @@ async def test_a_cancelled_run_kills_its_child() -> None:
             if not running & _running_children(zygote.process.pid):
                 break
         assert not running & _running_children(zygote.process.pid)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="reads the status of children of another user")
+async def test_spare_children_wait_for_their_job_already_unprivileged() -> None:
+    """Every layer that does not depend on the job is applied while a child waits for one
+    (off the run's clock): a spare child has dropped to the sandbox user already; only
+    seccomp, which follows the job's rlimits, is still to come."""
+    async with Sandbox(workers=1) as sandbox:
+        assert (await sandbox.run("x = 1\n")).status is Status.OK
+        zygote = sandbox._zygote
+        assert zygote is not None
+        spares: dict[int, str] = {}
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            for pid in _descendants(zygote.process.pid) - {zygote.process.pid}:
+                with contextlib.suppress(OSError):
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    if "\nSeccomp:\t0" in status and "\nState:\tS" in status:
+                        spares[pid] = status
+            if any("\nUid:\t65534" in status for status in spares.values()):
+                break
+    waiting = [s for s in spares.values() if "\nUid:\t65534\t65534\t65534\t65534" in s]
+    assert waiting, "no spare child had dropped its uid while it waited"
