@@ -43,6 +43,7 @@ import lessons.grading  # noqa: E402
 from lessons import grade_submission, load_course  # noqa: E402
 from sandbox import Limits, RunResult, Sandbox  # noqa: E402
 from sandbox.trusted_run import run_trusted_in_process  # noqa: E402
+from sandbox.workers import default_workers  # noqa: E402
 
 COURSE = load_course()
 LESSON = COURSE.get("how-models-learn")  # the issue's measurement: lesson 4's reference
@@ -373,7 +374,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the crowd")
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--cli-before", metavar="PATH", help="another checkout to time")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="default: the bot's own"
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(PARTS), default=list(PARTS))
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {args.workers} sandbox workers")

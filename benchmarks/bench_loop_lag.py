@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from bot.loop_watchdog import LoopWatchdog
 from bot.store import SqliteStore
 from lessons import load_course
 from sandbox import Limits, Sandbox
+from sandbox.workers import default_workers
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -78,7 +78,9 @@ async def bench(submissions: int, workers: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="default: the bot's own"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"{args.submissions} concurrent submissions, {args.workers} sandbox workers")

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from sandbox import Sandbox, Status
+from sandbox.workers import default_workers
 
 SOLUTION = """
 import numpy as np
@@ -147,7 +148,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=400, help="sequential runs (x2 concurrent)")
     parser.add_argument("--baseline-runs", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="default: the bot's own"
+    )
     args = parser.parse_args()
     pool = asyncio.run(bench_pool(args.runs, args.workers))
     naive = asyncio.run(bench_baseline(args.baseline_runs, args.workers))

@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from sandbox.workers import default_workers
+
 
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message says which and why, one line each."""
@@ -32,10 +34,6 @@ def default_database_path() -> Path:
     """SQLite file in the user's data directory (XDG), so progress survives reinstalls."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "gradient-tutor" / "tutor.sqlite3"
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]

@@ -28,6 +28,7 @@ from sandbox.messages import describe
 from sandbox.protocol import encode_frame
 from sandbox.result import ErrorInfo, RunResult, Status
 from sandbox.validation import validate_code
+from sandbox.workers import default_workers
 from sandbox.zygote_client import (
     LayerReport,
     SandboxUnavailable,
@@ -67,7 +68,7 @@ class Sandbox:
     ) -> None:
         """`launched`: a zygote started earlier with `launch_zygote()`, still importing
         (a command line starts it first thing); the first start configures it."""
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = max(1, workers or default_workers())
         self.limits = limits or Limits()
         self.options = options or SandboxOptions()
         self._slots = asyncio.Semaphore(self.workers)
