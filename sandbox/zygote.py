@@ -2,9 +2,11 @@
 
 Started by `sandbox.zygote_client` with a fresh exec and a scrubbed environment, so
 nothing of the bot (token, settings, database handle) is in its memory. It keeps `spare`
-children forked and waiting; for each run it hands one child's pipe ends to the pool,
-enforces the wall-clock timeout with SIGKILL and reports how the child exited. It never
-sees a job or a result, so no learner's data can be inherited by a later child.
+children forked and waiting (each already confined by the layers that do not depend on
+its job); for each run it hands one child's pipe ends to the pool, keeps at most
+`workers` children running, enforces the wall-clock timeout with SIGKILL and reports how
+the child exited. It never sees a job or a result, so no learner's data can be inherited
+by a later child.
 
 Run as: python -I -c "...; from sandbox.zygote import main; main()" CONTROL_FD
 (see sandbox.zygote_launch). Its configuration is the first message on the control socket:
