@@ -5,13 +5,15 @@ some microseconds each on this kind of machine. So both steps are chosen by what
 
 - `ForkStart`: libc's fork(), called directly, when the zygote has one thread. CPython's
   `os.fork()` then runs its after-fork work in each child: thread states and locks of other
-  threads (a single-threaded process has none), threading's bookkeeping, and `random`'s
-  reseed (which `Reseeder` does anyway). That is about 0.5 ms and 190 copied pages per child.
+  threads (a single-threaded process has none), pending Python signal handlers (the zygote
+  installs none), threading's bookkeeping, and `random`'s reseed (which `Reseeder` does
+  anyway). That is about 0.5 ms and 190 copied pages per child.
 - `Reseeder`: fresh kernel randomness for every generator a run can reach without a seed of
   its own. NumPy's legacy global generator gets it written straight into its documented
-  state struct (`MT19937.ctypes.state_address`) instead of through `np.random.seed`, whose
-  array checks touch some 120 pages. The fast path is checked once, in the zygote, against
-  NumPy's public `state`; if it disagrees, every child takes the slow path.
+  state struct (`MT19937.ctypes.state_address`, through a memoryview made in the zygote)
+  instead of through `np.random.seed`, whose array checks touch some 120 pages. The fast
+  path is checked once, in the zygote, against NumPy's own `get_state`; if they disagree,
+  every child takes the slow path.
 """
 
 from __future__ import annotations
