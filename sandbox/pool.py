@@ -223,12 +223,7 @@ class Sandbox:
         from sandbox import os_layers  # imported here: the layers are only needed to name them
 
         layers = self.options.layers if self.options.layers is not None else os_layers.LAYER_NAMES
-        config = {
-            "spare": self.workers,
-            "workers": self.workers,
-            "policy": self.options.policy,
-            "layers": sorted(layers),
-        }
+        config = {"workers": self.workers, "policy": self.options.policy, "layers": sorted(layers)}
         launched, self._launched = self._launched, None
         zygote = await spawn_zygote(config, launched)
         allowed = self.options.allow_missing_layers

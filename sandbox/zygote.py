@@ -91,7 +91,7 @@ class Child:
 
 @dataclass(frozen=True)
 class Config:
-    spare: int
+    spare: int  # children kept forked and waiting: one per worker, unless told otherwise
     policy: bool
     layers: frozenset[str]
     workers: int  # children running at once, at most; starts beyond wait here
@@ -99,12 +99,12 @@ class Config:
     @classmethod
     def from_json(cls, raw: str) -> Config:
         data = json.loads(raw)
-        spare = max(1, int(data.get("spare", 2)))
+        workers = max(1, int(data.get("workers", data.get("spare", 2))))
         return cls(
-            spare=spare,
+            spare=max(1, int(data.get("spare", workers))),
             policy=bool(data.get("policy", True)),
             layers=frozenset(data.get("layers", os_layers.LAYER_NAMES)),
-            workers=max(1, int(data.get("workers", spare))),
+            workers=workers,
         )
 
 

@@ -276,19 +276,20 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _statuses(zygote_pid: int) -> dict[int, str]:
+    """/proc/PID/status of each process under the zygote's (the zygote is PID 1 of its own
+    PID namespace, a child of the process the pool started, so it is among them)."""
+    found = {}
+    for pid in _descendants(zygote_pid):
+        with contextlib.suppress(OSError):
+            found[pid] = Path(f"/proc/{pid}/status").read_text()
+    return found
+
+
 def _running_children(zygote_pid: int) -> set[int]:
     """Children of the zygote that took a job: seccomp is on (a spare child waiting for its
-    job has its other layers, not that one). The zygote is PID 1 of its own PID namespace,
-    a child of the process the pool started."""
-    running = set()
-    for pid in _descendants(zygote_pid):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        if "\nSeccomp:\t2" in status:
-            running.add(pid)
-    return running
+    job has its other layers, not that one)."""
+    return {pid for pid, status in _statuses(zygote_pid).items() if "\nSeccomp:\t2" in status}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="reads the status of children of another user")
@@ -321,15 +322,16 @@ async def test_spare_children_wait_for_their_job_already_unprivileged() -> None:
         assert (await sandbox.run("x = 1\n")).status is Status.OK
         zygote = sandbox._zygote
         assert zygote is not None
-        spares: dict[int, str] = {}
+        waiting: list[int] = []
         for _ in range(200):
             await asyncio.sleep(0.01)
-            for pid in _descendants(zygote.process.pid) - {zygote.process.pid}:
-                with contextlib.suppress(OSError):
-                    status = Path(f"/proc/{pid}/status").read_text()
-                    if "\nSeccomp:\t0" in status and "\nState:\tS" in status:
-                        spares[pid] = status
-            if any("\nUid:\t65534" in status for status in spares.values()):
+            waiting = [
+                pid
+                for pid, status in _statuses(zygote.process.pid).items()
+                if "\nSeccomp:\t0" in status
+                and "\nState:\tS" in status
+                and "\nUid:\t65534\t65534\t65534\t65534" in status
+            ]
+            if waiting:
                 break
-    waiting = [s for s in spares.values() if "\nUid:\t65534\t65534\t65534\t65534" in s]
     assert waiting, "no spare child had dropped its uid while it waited"

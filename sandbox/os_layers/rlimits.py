@@ -49,11 +49,9 @@ def cpu_seconds_for(timeout_s: float) -> int:
     return int(timeout_s) + 1
 
 
-def apply(runtime: Runtime | None = None, *, memory_mb: int, cpu_seconds: int) -> LayerStatus:
-    """Set the limits; `runtime` measured earlier, or now. Only ever lowers a limit, so it
-    works after the uid drop too."""
-    if runtime is None:
-        runtime = measure()
+def apply(runtime: Runtime, *, memory_mb: int, cpu_seconds: int) -> LayerStatus:
+    """Set the limits relative to `runtime` (measured before Landlock). Only ever lowers a
+    limit, so it works after the uid drop too."""
     address_space = runtime.address_space + memory_mb * _MIB
     max_fds = runtime.highest_fd + 1 + SPARE_FDS
     limits = [
